@@ -1,0 +1,27 @@
+#include "common/logging.h"
+
+#include "absl/strings/str_cat.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+
+namespace ingest {
+
+std::shared_ptr<spdlog::logger> Logger(const std::string& component) {
+  if (auto existing = spdlog::get(component)) return existing;
+  auto logger = spdlog::stderr_color_mt(component);
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v");
+  logger->set_level(spdlog::get_level());
+  return logger;
+}
+
+absl::Status SetLogLevel(const std::string& level) {
+  auto parsed = spdlog::level::from_str(level);
+  if (parsed == spdlog::level::off && level != "off") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad log level '", level, "': use trace, debug, info, warn, error or off"));
+  }
+  spdlog::set_level(parsed);
+  spdlog::apply_all([parsed](std::shared_ptr<spdlog::logger> l) { l->set_level(parsed); });
+  return absl::OkStatus();
+}
+
+}  // namespace ingest

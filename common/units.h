@@ -1,0 +1,19 @@
+// Durations ("500ms", "10s", "2m", "1h", bare number = seconds) and sizes ("4MiB", bytes) as
+// written on command lines.
+#pragma once
+
+#include <cstdint>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace ingest {
+
+absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text);
+absl::StatusOr<uint64_t> ParseSize(absl::string_view text);
+
+// "10s", "1m30s", "250ms": the shortest spelling ParseDuration reads back.
+std::string FormatDuration(absl::Duration d);
+
+}  // namespace ingest

@@ -1,0 +1,12 @@
+# Writes OUT: a C++ table of {version, name, sql} for every migration file in FILES.
+string(REPLACE " " ";" FILES "${FILES}")
+set(body "// Generated from sql/*.sql; do not edit.\n#include \"migrations_data.h\"\nnamespace ingest::sql {\nconst std::vector<Migration>& Migrations() {\n  static const std::vector<Migration> kAll = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  string(SUBSTRING ${name} 0 3 version)
+  math(EXPR version "${version}")
+  file(READ ${f} text)
+  string(APPEND body "    {${version}, \"${name}\", R\"SQL_TEXT(${text})SQL_TEXT\"},\n")
+endforeach()
+string(APPEND body "  };\n  return kAll;\n}\n}  // namespace ingest::sql\n")
+file(WRITE ${OUT} "${body}")
