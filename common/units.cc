@@ -59,7 +59,7 @@ absl::StatusOr<uint64_t> ParseSize(absl::string_view raw) {
   return static_cast<uint64_t>(std::llround(n * scale));
 }
 
-std::string FormatDuration(absl::Duration d) {
+std::string DurationText(absl::Duration d) {
   int64_t ms = absl::ToInt64Milliseconds(d);
   if (ms % 1000 != 0) return absl::StrCat(ms, "ms");
   int64_t s = ms / 1000;

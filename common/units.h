@@ -14,6 +14,6 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text);
 absl::StatusOr<uint64_t> ParseSize(absl::string_view text);
 
 // "10s", "1m30s", "250ms": the shortest spelling ParseDuration reads back.
-std::string FormatDuration(absl::Duration d);
+std::string DurationText(absl::Duration d);
 
 }  // namespace ingest

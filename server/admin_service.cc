@@ -1,0 +1,98 @@
+#include "server/admin_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status_util.h"
+#include "common/time_text.h"
+#include "common/units.h"
+
+namespace ingest::server {
+namespace {
+
+constexpr uint32_t kDefaultListLimit = 20;
+constexpr uint32_t kMaxListLimit = 10000;
+// Flush answers this long before the client's deadline, so the answer arrives in time.
+constexpr absl::Duration kDeadlineMargin = absl::Milliseconds(500);
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+                                         v1::GetStatusResponse* out) {
+  const absl::Time now = absl::Now();
+  out->set_version(ctx_.version);
+  out->set_server_id(ctx_.server_id);
+  out->set_uptime_seconds(absl::ToInt64Seconds(now - ctx_.started_at));
+  absl::MutexLock lock(&mu_);
+  for (const auto& [role, address] : ctx_.listeners) {
+    auto* l = out->add_listeners();
+    l->set_role(role);
+    l->set_address(address);
+  }
+  out->set_trigger_ms(absl::ToInt64Milliseconds(ctx_.trigger));
+  out->set_ack_mode(ctx_.ack_mode);
+  WindowStats window = ctx_.batcher->Stats();
+  out->mutable_open_window()->set_events(window.events);
+  out->mutable_open_window()->set_bytes(window.bytes);
+  out->mutable_open_window()->set_age_ms(absl::ToInt64Milliseconds(window.age));
+  WriterStats writer = ctx_.writer->Stats();
+  out->set_last_batch_id(writer.last_committed_id);
+  if (writer.last_commit_time != absl::InfinitePast()) {
+    *out->mutable_last_commit_time() = ToProtoTime(writer.last_commit_time);
+  }
+  out->set_pending_batches(static_cast<uint32_t>(writer.pending_batches));
+  auto* totals = out->mutable_totals();
+  totals->set_received(ctx_.counters->received);
+  totals->set_accepted(ctx_.counters->accepted);
+  totals->set_rejected(ctx_.counters->rejected);
+  totals->set_duplicates(ctx_.counters->duplicates);
+  totals->set_committed(writer.committed_events);
+  totals->set_batches(writer.committed_batches);
+  auto* sink = out->mutable_sink();
+  sink->set_state(writer.sink.retrying ? "retrying" : "ok");
+  sink->set_last_error(writer.sink.last_error);
+  sink->set_attempts(writer.sink.attempts);
+  if (writer.sink.retrying) *sink->mutable_next_attempt() = ToProtoTime(writer.sink.next_attempt);
+  if (writer.sink.retrying) {
+    out->set_intake_mode("throttling");
+    out->set_intake_reason(absl::StrCat("PostgreSQL is unavailable (", writer.sink.last_error,
+                                        "); acks wait for the next commit"));
+  } else {
+    out->set_intake_mode("accepting");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ListBatches(grpc::ServerContext*, const v1::ListBatchesRequest* req,
+                                           v1::ListBatchesResponse* out) {
+  uint32_t limit = req->limit() == 0 ? kDefaultListLimit : std::min(req->limit(), kMaxListLimit);
+  auto batches = ctx_.reader->ListBatches(limit);
+  if (!batches.ok()) return ToGrpcStatus(batches.status());
+  *out = std::move(*batches);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::Flush(grpc::ServerContext* call, const v1::FlushRequest*,
+                                     v1::FlushResponse* out) {
+  const uint64_t committed_before = ctx_.writer->Stats().last_committed_id;
+  const uint64_t target = ctx_.batcher->SealNow();
+  if (target <= committed_before) {
+    out->set_empty(true);
+    out->set_batch_id(committed_before);
+    return grpc::Status::OK;
+  }
+  absl::Time deadline = absl::Now() + ctx_.flush_timeout;
+  const auto client_deadline = absl::FromChrono(call->deadline());
+  if (client_deadline < absl::InfiniteFuture() && client_deadline - kDeadlineMargin < deadline) {
+    deadline = client_deadline - kDeadlineMargin;
+  }
+  if (!ctx_.writer->WaitCommitted(target, deadline)) {
+    WriterStats stats = ctx_.writer->Stats();
+    return {grpc::StatusCode::UNAVAILABLE,
+            absl::StrCat("batch ", target, " is not committed yet (last committed: ", stats.last_committed_id,
+                         "); PostgreSQL: ", stats.sink.last_error.empty() ? "no error reported" : stats.sink.last_error)};
+  }
+  out->set_batch_id(target);
+  return grpc::Status::OK;
+}
+
+}  // namespace ingest::server

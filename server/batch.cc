@@ -1,0 +1,29 @@
+#include "server/batch.h"
+
+#include <algorithm>
+
+namespace ingest::server {
+
+const char* SourceText(Source source) { return source == Source::kFile ? "file" : "stream"; }
+
+size_t SealedBatch::EventCount() const {
+  size_t n = 0;
+  for (const auto& item : items) n += item.events.size() + item.rejects.size();
+  return n;
+}
+
+size_t SealedBatch::RejectCount() const {
+  size_t n = 0;
+  for (const auto& item : items) n += item.rejects.size();
+  return n;
+}
+
+std::vector<std::string> SealedBatch::Sources() const {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    if (std::find(out.begin(), out.end(), item.origin) == out.end()) out.push_back(item.origin);
+  }
+  return out;
+}
+
+}  // namespace ingest::server

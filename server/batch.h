@@ -1,0 +1,63 @@
+// What flows from the RPC handlers through the window to the sink: window items (one received
+// batch or file each) and sealed micro-batches.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/event_row.h"
+#include "ingest/v1/ingest.pb.h"
+
+namespace ingest::server {
+
+enum class Source { kStream, kFile };
+const char* SourceText(Source source);  // "stream" / "file"
+
+// One rejected event or row, as stored in rejected_events.
+struct RejectedRow {
+  uint32_t position = 0;  // index in the batch, or line in the file
+  std::string event_id;   // empty when absent
+  std::string code;
+  std::string reason;
+  std::string payload;  // at most 4 KiB
+};
+
+// One received unit of work: an EventBatch of a producer, or an uploaded file.
+struct WindowItem {
+  Source source = Source::kStream;
+  std::string origin;        // producer_id or file name
+  uint64_t sequence = 0;     // the producer's batch sequence (stream only)
+  std::string content_hash;  // SHA-256 of the batch content (stream only)
+  int64_t received_us = 0;
+  std::vector<EventRow> events;  // the valid events, in batch order
+  std::vector<RejectedRow> rejects;
+  v1::BatchAck ack;        // the answer, stored for resends (stream only)
+  size_t bytes = 0;        // approximate payload size, for --max-batch-bytes
+  std::function<void()> on_committed;  // runs once the micro-batch holding it committed
+};
+
+// A sealed window: the unit of one database transaction.
+struct SealedBatch {
+  uint64_t batch_id = 0;
+  int64_t window_start_us = 0;
+  int64_t window_end_us = 0;
+  std::vector<WindowItem> items;
+
+  size_t EventCount() const;   // valid + rejected events
+  size_t RejectCount() const;
+  std::vector<std::string> Sources() const;  // distinct origins, in first-seen order
+};
+
+// What the sink reports for a committed batch.
+struct CommitResult {
+  uint32_t inserted = 0;
+  uint32_t updated = 0;
+  uint32_t rejected = 0;
+  uint32_t write_ms = 0;
+  int64_t committed_at_us = 0;
+  bool already_committed = false;  // the batch's ingest_batches row existed: nothing written
+};
+
+}  // namespace ingest::server

@@ -1,0 +1,109 @@
+#include "server/batch_writer.h"
+
+#include <pthread.h>
+
+#include "common/logging.h"
+#include "common/time_text.h"
+#include "common/units.h"
+
+namespace ingest::server {
+
+BatchWriter::BatchWriter(EventSink* sink, Backoff backoff, uint64_t last_committed_id)
+    : sink_(sink), backoff_(backoff) {
+  stats_.last_committed_id = last_committed_id;
+}
+
+BatchWriter::~BatchWriter() { Stop(); }
+
+void BatchWriter::Start() {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "sink-writer");
+    Loop();
+  });
+}
+
+void BatchWriter::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void BatchWriter::Enqueue(SealedBatch batch) {
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(std::move(batch));
+  stats_.pending_batches = queue_.size();
+}
+
+bool BatchWriter::WaitCommitted(uint64_t id, absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto done = [this, id]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stats_.last_committed_id >= id || stop_; };
+  mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
+  return stats_.last_committed_id >= id;
+}
+
+WriterStats BatchWriter::Stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+void BatchWriter::Loop() {
+  auto log = Logger("sink");
+  while (true) {
+    const SealedBatch* batch;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_ || !queue_.empty(); };
+      mu_.Await(absl::Condition(&ready));
+      if (stop_) return;
+      batch = &queue_.front();  // only this thread pops, and push_back keeps references valid
+    }
+    CommitResult result;
+    if (!WriteWithRetry(*batch, &result)) return;
+    SealedBatch done;
+    {
+      absl::MutexLock lock(&mu_);
+      done = std::move(queue_.front());
+      queue_.pop_front();
+      stats_.last_committed_id = done.batch_id;
+      stats_.last_commit_time = FromMicros(result.committed_at_us);
+      stats_.committed_events += done.EventCount() - done.RejectCount();
+      stats_.committed_batches++;
+      stats_.pending_batches = queue_.size();
+      stats_.sink = SinkStatus();
+    }
+    log->info("batch {} committed: {} events, {} inserted, {} updated, {} rejected, write {} ms, delay {:.1f} s{}",
+              done.batch_id, done.EventCount(), result.inserted, result.updated, result.rejected,
+              result.write_ms, (result.committed_at_us - done.window_start_us) / 1e6,
+              result.already_committed ? " (already in the database, not written again)" : "");
+    for (auto& item : done.items) {
+      if (item.on_committed) item.on_committed();
+    }
+  }
+}
+
+bool BatchWriter::WriteWithRetry(const SealedBatch& batch, CommitResult* result) {
+  auto log = Logger("sink");
+  absl::Duration delay = backoff_.initial;
+  while (true) {
+    auto written = sink_->Write(batch);
+    if (written.ok()) {
+      *result = *written;
+      return true;
+    }
+    absl::MutexLock lock(&mu_);
+    SinkStatus& s = stats_.sink;
+    s.retrying = true;
+    s.last_error = std::string(written.status().message());
+    s.attempts++;
+    s.next_attempt = absl::Now() + delay;
+    log->warn("batch {} not written (attempt {}): {}; retrying in {}", batch.batch_id, s.attempts,
+              s.last_error, DurationText(delay));
+    auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_; };
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping), delay)) return false;
+    delay = std::min(delay * 2, backoff_.max);
+  }
+}
+
+}  // namespace ingest::server

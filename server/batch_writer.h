@@ -1,0 +1,69 @@
+// BatchWriter: the thread that writes sealed micro-batches to the sink in id order, retrying
+// with capped exponential backoff until each one commits, then completes the acks of its items.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/batch.h"
+#include "server/sink/event_sink.h"
+
+namespace ingest::server {
+
+struct Backoff {
+  absl::Duration initial = absl::Milliseconds(100);
+  absl::Duration max = absl::Seconds(10);
+};
+
+// The sink's state as GetStatus shows it.
+struct SinkStatus {
+  bool retrying = false;
+  std::string last_error;
+  absl::Time next_attempt = absl::InfinitePast();
+  uint32_t attempts = 0;  // failed attempts in a row
+};
+
+struct WriterStats {
+  uint64_t last_committed_id = 0;
+  absl::Time last_commit_time = absl::InfinitePast();
+  uint64_t committed_events = 0;  // accepted events written
+  uint64_t committed_batches = 0;
+  size_t pending_batches = 0;
+  SinkStatus sink;
+};
+
+class BatchWriter {
+ public:
+  BatchWriter(EventSink* sink, Backoff backoff, uint64_t last_committed_id);
+  ~BatchWriter();
+
+  void Start();
+  // Stops after the current attempt; batches not yet committed stay unwritten.
+  void Stop();
+
+  // Queues a sealed batch; batches must arrive in increasing id order.
+  void Enqueue(SealedBatch batch);
+
+  // Waits until batch `id` (and all before it) committed. False at the deadline or on Stop.
+  bool WaitCommitted(uint64_t id, absl::Time deadline);
+
+  WriterStats Stats() const;
+
+ private:
+  void Loop();
+  bool WriteWithRetry(const SealedBatch& batch, CommitResult* result);
+
+  EventSink* const sink_;
+  const Backoff backoff_;
+  mutable absl::Mutex mu_;
+  std::deque<SealedBatch> queue_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  WriterStats stats_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
+}  // namespace ingest::server

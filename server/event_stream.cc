@@ -1,0 +1,190 @@
+#include "server/event_stream.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+#include "common/status_util.h"
+#include "server/batch_intake.h"
+
+namespace ingest::server {
+namespace {
+
+// Batches received but not yet acked before the stream stops reading (HTTP/2 flow control then
+// pushes back on the producer).
+constexpr size_t kMaxUnackedBatches = 256;
+
+}  // namespace
+
+uint64_t EventStream::Shared::Reserve() {
+  slots.emplace_back();
+  return first_slot + slots.size() - 1;
+}
+
+void EventStream::Shared::Fill(uint64_t slot, const v1::BatchAck& ack) {
+  absl::MutexLock lock(&mu);
+  if (slot < first_slot || slot - first_slot >= slots.size()) return;
+  slots[slot - first_slot] = ack;
+  Pump();
+}
+
+void EventStream::Shared::Pump() {
+  if (finished || reactor == nullptr) return;
+  if (!write_in_flight && !slots.empty() && slots.front().has_value()) {
+    writing = std::move(*slots.front());
+    slots.pop_front();
+    ++first_slot;
+    write_in_flight = true;
+    reactor->StartWrite(&writing);
+  }
+  if (read_paused && !reads_done && slots.size() < kMaxUnackedBatches) {
+    read_paused = false;
+    reactor->StartRead(&reactor->request_);
+  }
+  if (reads_done && slots.empty() && !write_in_flight) FinishNow(final_status);
+}
+
+void EventStream::Shared::FinishNow(const grpc::Status& status) {
+  if (finished || reactor == nullptr) return;
+  finished = true;
+  reactor->Finish(status);
+}
+
+EventStream::EventStream(const IngestContext& ctx, grpc::CallbackServerContext* call)
+    : ctx_(ctx), call_(call), shared_(std::make_shared<Shared>()) {
+  absl::MutexLock lock(&shared_->mu);
+  shared_->reactor = this;
+  StartRead(&request_);
+}
+
+void EventStream::OnReadDone(bool ok) {
+  if (!ok) {  // the client half-closed: ack everything, then OK
+    EndAfterAcks(grpc::Status::OK);
+    return;
+  }
+  grpc::Status st = Process();
+  if (!st.ok()) {
+    EndAfterAcks(st);
+    return;
+  }
+  absl::MutexLock lock(&shared_->mu);
+  if (shared_->finished) return;
+  if (shared_->slots.size() >= kMaxUnackedBatches) {
+    shared_->read_paused = true;
+  } else {
+    StartRead(&request_);
+  }
+}
+
+grpc::Status EventStream::Process() {
+  const std::string& producer = request_.producer_id();
+  if (producer.empty()) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "producer_id is empty: every EventBatch needs the producer's stable id"};
+  }
+  if (producer_id_.empty()) {
+    producer_id_ = producer;
+    std::weak_ptr<Shared> weak = shared_;
+    ctx_.streams->Attach(producer_id_, this, call_->peer(), [weak](const grpc::Status& status, bool after_acks) {
+      if (auto s = weak.lock()) s->End(status, after_acks);
+    });
+  } else if (producer != producer_id_) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat("this stream belongs to producer '", producer_id_, "' but a batch names '", producer,
+                         "': open one stream per producer")};
+  }
+  const uint64_t seq = request_.sequence();
+  const std::string hash = BatchContentHash(request_);
+  auto kind = ctx_.producers->Admit(producer, seq, hash);
+  if (!kind.ok()) return ToGrpcStatus(kind.status());
+
+  uint64_t slot;
+  {
+    absl::MutexLock lock(&shared_->mu);
+    slot = shared_->Reserve();
+  }
+  std::shared_ptr<Shared> shared = shared_;
+  if (*kind == ProducerRegistry::Kind::kResend) {
+    ctx_.counters->duplicates++;
+    ctx_.producers->WhenDurable(producer, seq,
+                                [shared, slot](const v1::BatchAck& ack) { shared->Fill(slot, ack); });
+    return grpc::Status::OK;
+  }
+  WindowItem item = BuildWindowItem(request_, ctx_.clock->Now());
+  ctx_.counters->received += request_.events_size();
+  ctx_.counters->accepted += item.ack.accepted();
+  ctx_.counters->rejected += item.ack.rejected();
+  ProducerRegistry* producers = ctx_.producers;
+  item.on_committed = [producers, shared, slot, producer, seq, ack = item.ack] {
+    producers->MarkDurable(producer, seq, ack);
+    shared->Fill(slot, ack);
+  };
+  absl::Status added = ctx_.batcher->Add(std::move(item));
+  if (!added.ok()) {
+    absl::MutexLock lock(&shared_->mu);
+    shared_->FinishNow(ToGrpcStatus(added));
+  }
+  return grpc::Status::OK;
+}
+
+void EventStream::EndAfterAcks(const grpc::Status& status) {
+  if (!status.ok()) {
+    Logger("ingest")->warn("stream of producer '{}' from {} ended: {}", producer_id_, call_->peer(),
+                           status.error_message());
+  }
+  shared_->End(status, true);
+}
+
+void EventStream::Shared::End(const grpc::Status& status, bool after_acks) {
+  absl::MutexLock lock(&mu);
+  if (!after_acks) {
+    FinishNow(status);
+    return;
+  }
+  if (reads_done) return;
+  reads_done = true;
+  final_status = status;
+  Pump();
+}
+
+void EventStream::OnWriteDone(bool ok) {
+  absl::MutexLock lock(&shared_->mu);
+  shared_->write_in_flight = false;
+  if (!ok) {
+    shared_->FinishNow({grpc::StatusCode::UNAVAILABLE, "the acknowledgement could not be sent"});
+    return;
+  }
+  shared_->Pump();
+}
+
+void EventStream::OnCancel() {
+  absl::MutexLock lock(&shared_->mu);
+  shared_->FinishNow({grpc::StatusCode::CANCELLED, "cancelled"});
+}
+
+void EventStream::OnDone() {
+  {
+    absl::MutexLock lock(&shared_->mu);
+    shared_->reactor = nullptr;
+  }
+  if (!producer_id_.empty()) ctx_.streams->Detach(producer_id_, this);
+  delete this;
+}
+
+grpc::ServerBidiReactor<v1::EventBatch, v1::BatchAck>* IngestServiceImpl::StreamEvents(
+    grpc::CallbackServerContext* call) {
+  return new EventStream(ctx_, call);
+}
+
+grpc::ServerReadReactor<v1::FileChunk>* IngestServiceImpl::UploadFile(grpc::CallbackServerContext* call,
+                                                                      v1::UploadResult*) {
+  class Unimplemented final : public grpc::ServerReadReactor<v1::FileChunk> {
+   public:
+    Unimplemented() {
+      Finish({grpc::StatusCode::UNIMPLEMENTED, "UploadFile is not available in this version of ingest-server"});
+    }
+    void OnDone() override { delete this; }
+  };
+  (void)call;
+  return new Unimplemented();
+}
+
+}  // namespace ingest::server

@@ -1,0 +1,53 @@
+// MicroBatcher: the thread-safe window. Items are added by the RPC handlers; a timer thread
+// seals the window every --trigger; sealed batches go to the BatchWriter in id order.
+#pragma once
+
+#include <cstdint>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "server/batch_writer.h"
+#include "server/clock.h"
+#include "server/window.h"
+
+namespace ingest::server {
+
+struct WindowStats {
+  uint64_t events = 0;
+  uint64_t bytes = 0;
+  absl::Duration age;
+  uint64_t last_sealed_id = 0;
+};
+
+class MicroBatcher {
+ public:
+  MicroBatcher(WindowLimits limits, Clock* clock, BatchWriter* writer, uint64_t next_batch_id);
+  ~MicroBatcher();
+
+  void Start();
+  // Stops the timer and refuses new items; what the window holds stays there (Seal it first).
+  void Stop();
+
+  // Unavailable once stopped.
+  absl::Status Add(WindowItem item);
+
+  // Seals the window now. Returns the id of the last batch sealed so far, 0 if none.
+  uint64_t SealNow();
+
+  WindowStats Stats() const;
+
+ private:
+  void TimerLoop();
+  void Send(std::optional<SealedBatch> sealed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  Clock* const clock_;
+  BatchWriter* const writer_;
+  mutable absl::Mutex mu_;
+  Window window_ ABSL_GUARDED_BY(mu_);
+  uint64_t last_sealed_id_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread timer_;
+};
+
+}  // namespace ingest::server

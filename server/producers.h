@@ -1,0 +1,80 @@
+// ProducerRegistry: the contract's per-producer sequence rules. It remembers, per producer_id,
+// the last sequence received and the acks (with content hashes) of the last 1024 batches, and
+// decides whether an incoming batch is new, a resend to answer with its original ack, or an
+// error. State missing from memory is loaded from the database through a loader.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "ingest/v1/ingest.pb.h"
+
+namespace ingest::server {
+
+// A durable ack of one batch, as kept in producer_acks.
+struct StoredAck {
+  uint64_t sequence = 0;
+  std::string content_hash;
+  v1::BatchAck ack;
+};
+
+// What the database knows of a producer.
+struct ProducerRecord {
+  uint64_t last_sequence = 0;
+  std::vector<StoredAck> acks;  // ascending sequence
+};
+
+class ProducerRegistry {
+ public:
+  using Loader = std::function<absl::StatusOr<std::optional<ProducerRecord>>(const std::string&)>;
+  using AckCallback = std::function<void(const v1::BatchAck&)>;
+
+  static constexpr size_t kRememberedAcks = 1024;
+
+  explicit ProducerRegistry(Loader loader) : loader_(std::move(loader)) {}
+
+  enum class Kind { kNew, kResend };
+
+  // Classifies batch `sequence` of `producer` with content hash `hash`. kNew records it as
+  // received. Errors: FailedPrecondition for a gap, a sequence below the remembered window, or a
+  // reused sequence with different content; Unavailable when the producer's state cannot be
+  // loaded.
+  absl::StatusOr<Kind> Admit(const std::string& producer, uint64_t sequence, const std::string& hash);
+
+  // Records the ack of a batch that became durable, and answers resends waiting for it.
+  void MarkDurable(const std::string& producer, uint64_t sequence, const v1::BatchAck& ack);
+
+  // Calls `done` with the ack of an admitted batch once it is durable (at once if it is).
+  void WhenDurable(const std::string& producer, uint64_t sequence, AckCallback done);
+
+  // The last durable sequence of a producer known in memory, 0 if none.
+  uint64_t LastDurable(const std::string& producer) const;
+
+ private:
+  struct Entry {
+    std::string hash;
+    std::optional<v1::BatchAck> ack;  // set once durable
+    std::vector<AckCallback> waiters;
+  };
+  struct State {
+    uint64_t last_received = 0;
+    uint64_t last_durable = 0;
+    std::map<uint64_t, Entry> entries;  // the last kRememberedAcks sequences
+  };
+
+  absl::Status EnsureLoaded(const std::string& producer) ABSL_LOCKS_EXCLUDED(mu_);
+  static void Trim(State& state);
+
+  Loader loader_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, State> producers_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace ingest::server

@@ -1,0 +1,168 @@
+#include "server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "common/logging.h"
+#include "common/units.h"
+#include "server/admin_service.h"
+#include "server/event_stream.h"
+#include "server/server_id.h"
+#include "server/sink/postgres_sink.h"
+
+#ifndef INGEST_VERSION
+#define INGEST_VERSION "dev"
+#endif
+
+namespace ingest::server {
+namespace {
+
+// SIGTERM and SIGINT, blocked in every thread and received here.
+class StopSignal {
+ public:
+  StopSignal() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  // True when a stop signal arrived within `timeout`.
+  bool WaitFor(absl::Duration timeout) {
+    if (received_) return true;
+    timespec ts = absl::ToTimespec(timeout);
+    int sig = sigtimedwait(&set_, nullptr, &ts);
+    if (sig > 0) {
+      received_ = true;
+      Logger("server")->info("received {}, draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    return received_;
+  }
+
+ private:
+  sigset_t set_;
+  bool received_ = false;
+};
+
+// Runs `step` until it succeeds, with capped backoff; false when a stop signal came first.
+template <typename Step>
+bool RetryUntilOk(const std::string& what, StopSignal& stop, Step step) {
+  absl::Duration delay = absl::Milliseconds(500);
+  while (true) {
+    absl::Status st = step();
+    if (st.ok()) return true;
+    Logger("server")->error("cannot {} ({}); retrying in {}", what, st.message(), DurationText(delay));
+    if (stop.WaitFor(delay)) return false;
+    delay = std::min(delay * 2, absl::Seconds(10));
+  }
+}
+
+std::unique_ptr<grpc::Server> Listen(const std::string& address, grpc::Service* service,
+                                     std::string* bound) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(service);
+  builder.SetMaxReceiveMessageSize(64 << 20);
+  auto server = builder.BuildAndStart();
+  if (!server) return nullptr;
+  *bound = address;
+  if (!absl::StartsWith(address, "unix:")) {
+    size_t colon = address.rfind(':');
+    *bound = absl::StrCat(address.substr(0, colon), ":", port);
+  }
+  return server;
+}
+
+}  // namespace
+
+int Run(const ServerConfig& config) {
+  auto log = Logger("server");
+  StopSignal stop;
+  const absl::Time started_at = absl::Now();
+
+  std::string server_id = config.server_id;
+  if (server_id.empty()) {
+    auto id = LoadOrCreateServerId(config.checkpoint_dir);
+    if (!id.ok()) {
+      log->error("cannot start: {}", id.status().message());
+      return 1;
+    }
+    server_id = *id;
+  }
+  log->info("ingest-server {} starting: server id {}, trigger {}, ack {}", INGEST_VERSION, server_id,
+            DurationText(config.trigger), config.ack_mode);
+
+  PostgresSink sink(PostgresSinkOptions{config.db, server_id, config.update_on_conflict, config.producer_ttl});
+  if (!RetryUntilOk("prepare the database", stop, [&] { return sink.Prepare(); })) return 0;
+  uint64_t last_batch = 0;
+  if (!RetryUntilOk("read the last batch id", stop, [&] {
+        auto last = sink.LastBatchId();
+        if (last.ok()) last_batch = *last;
+        return last.status();
+      })) {
+    return 0;
+  }
+  log->info("database ready; the next batch is {}", last_batch + 1);
+
+  BatchWriter writer(&sink, Backoff{}, last_batch);
+  MicroBatcher batcher(WindowLimits{config.trigger, config.max_batch_events, config.max_batch_bytes},
+                       SystemClock::Get(), &writer, last_batch + 1);
+  ProducerRegistry producers([&sink](const std::string& id) { return sink.LoadProducer(id); });
+  StreamDirectory streams;
+  IntakeCounters counters;
+  PostgresReader reader(config.db);
+  writer.Start();
+  batcher.Start();
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  IngestServiceImpl ingest_service(IngestContext{&producers, &batcher, &streams, &counters, SystemClock::Get()});
+  std::string ingest_address, admin_address;
+  auto ingest_server = Listen(config.listen, &ingest_service, &ingest_address);
+  if (!ingest_server) {
+    log->error("cannot listen on {} for ingest (in use? pass --listen HOST:PORT)", config.listen);
+    return 1;
+  }
+  AdminContext admin_ctx{INGEST_VERSION, server_id, started_at, config.trigger, config.flush_timeout,
+                         config.ack_mode, {}, &batcher, &writer, &counters, &streams, &reader};
+  AdminServiceImpl admin_service(admin_ctx);
+  auto admin_server = Listen(config.admin_listen, &admin_service, &admin_address);
+  if (!admin_server) {
+    log->error("cannot listen on {} for admin (in use? pass --admin-listen HOST:PORT)", config.admin_listen);
+    return 1;
+  }
+  admin_service.SetListeners({{"ingest", ingest_address}, {"admin", admin_address}});
+  log->info("listening: ingest {}, admin {}", ingest_address, admin_address);
+  if (!config.ready_file.empty()) {
+    absl::Status st =
+        WriteFileAtomically(config.ready_file, absl::StrCat("ingest=", ingest_address, "\nadmin=", admin_address, "\n"));
+    if (!st.ok()) log->warn("cannot write the ready file: {}", st.message());
+  }
+
+  while (!stop.WaitFor(absl::Seconds(3600))) {
+  }
+
+  // Drain: refuse new batches, commit what was received, ack it, then close the listeners.
+  batcher.Stop();
+  const uint64_t target = batcher.SealNow();
+  const absl::Time drain_deadline = absl::Now() + config.drain_timeout;
+  streams.EndAll("the server is shutting down; reconnect to another server or retry later");
+  if (!writer.WaitCommitted(target, drain_deadline)) {
+    log->warn("drain: batches up to {} not committed within {} (last committed {}); their producers were not acked "
+              "and will resend",
+              target, DurationText(config.drain_timeout), writer.Stats().last_committed_id);
+  }
+  ingest_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  admin_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+  writer.Stop();
+  log->info("stopped: last committed batch {}", writer.Stats().last_committed_id);
+  return 0;
+}
+
+}  // namespace ingest::server

@@ -1,0 +1,29 @@
+// ServerConfig: everything ingest-server's command line sets (parsed only in main.cc).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace ingest::server {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:50051";
+  std::string admin_listen = "127.0.0.1:50052";
+  std::string db = "dbname=ecommerce_events";  // libpq conninfo; PG* variables and PGPASSFILE fill gaps
+  absl::Duration trigger = absl::Seconds(10);
+  uint64_t max_batch_events = 100000;
+  uint64_t max_batch_bytes = 64ull << 20;
+  bool update_on_conflict = true;
+  std::string ack_mode = "committed";
+  std::string checkpoint_dir = ".local/checkpoints";
+  std::string server_id;  // empty: the one kept in checkpoint_dir, created on first start
+  absl::Duration flush_timeout = absl::Seconds(60);
+  absl::Duration drain_timeout = absl::Seconds(30);
+  absl::Duration producer_ttl = absl::Hours(24 * 7);
+  std::string ready_file;  // written once listening: ingest=ADDR, admin=ADDR
+  std::string log_level = "info";
+};
+
+}  // namespace ingest::server

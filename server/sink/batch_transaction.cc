@@ -1,0 +1,180 @@
+#include "server/sink/batch_transaction.h"
+
+#include <pqxx/pqxx>
+#include <tuple>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace ingest::server {
+namespace {
+
+const std::vector<std::string> kEventColumns = {
+    "ord",        "event_id",   "user_id",  "event_type", "product_id",  "product_name", "product_category",
+    "price_cents", "quantity", "event_us", "session_id", "device_type", "source"};
+const std::vector<std::string> kRejectColumns = {"source", "origin", "position", "event_id",
+                                                 "code",   "reason", "payload",  "received_us"};
+const std::vector<std::string> kAckColumns = {"producer_id", "sequence", "content_hash", "ack", "seen_us"};
+
+
+std::string Ts(const std::string& micros_column) {
+  return absl::StrCat("(timestamptz 'epoch' + ", micros_column, " * interval '1 microsecond')");
+}
+
+// bytea in COPY text format: \x and hex digits (the escaper doubles the backslash).
+std::string ByteaText(const std::string& bytes) { return absl::StrCat("\\x", absl::BytesToHexString(bytes)); }
+
+std::string UpsertSql(bool update_on_conflict) {
+  std::string conflict =
+      update_on_conflict
+          ? "ON CONFLICT (event_id) DO UPDATE SET user_id = EXCLUDED.user_id, "
+            "event_type = EXCLUDED.event_type, product_id = EXCLUDED.product_id, "
+            "product_name = EXCLUDED.product_name, product_category = EXCLUDED.product_category, "
+            "product_price = EXCLUDED.product_price, quantity = EXCLUDED.quantity, "
+            "total_price = EXCLUDED.total_price, event_timestamp = EXCLUDED.event_timestamp, "
+            "event_date = EXCLUDED.event_date, session_id = EXCLUDED.session_id, "
+            "device_type = EXCLUDED.device_type, source = EXCLUDED.source, "
+            "batch_id = EXCLUDED.batch_id, updated_at = now() "
+            "RETURNING (xmax = 0) AS inserted"
+          : "ON CONFLICT (event_id) DO NOTHING RETURNING true AS inserted";
+  // Within a batch the later position wins: keep the highest ord of each event_id.
+  return absl::StrCat(
+      "WITH src AS (SELECT DISTINCT ON (event_id) *, ", Ts("event_us"),
+      " AS ts FROM ingest_staging ORDER BY event_id, ord DESC), "
+      "up AS (INSERT INTO user_events (event_id, user_id, event_type, product_id, product_name, "
+      "product_category, product_price, quantity, total_price, event_timestamp, event_date, "
+      "session_id, device_type, source, batch_id) "
+      "SELECT event_id, user_id, event_type, product_id, NULLIF(product_name, ''), "
+      "NULLIF(product_category, ''), price_cents::numeric / 100, quantity, "
+      "price_cents::numeric * quantity / 100, ts, (ts AT TIME ZONE 'UTC')::date, "
+      "NULLIF(session_id, ''), NULLIF(device_type, ''), source, $1 FROM src ",
+      conflict,
+      ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up");
+}
+
+void StageEvents(pqxx::work& tx, const SealedBatch& batch) {
+  pqxx::stream_to out(tx, "ingest_staging", kEventColumns);
+  int ord = 0;
+  for (const auto& item : batch.items) {
+    const std::string source = SourceText(item.source);
+    for (const auto& e : item.events) {
+      out << std::make_tuple(ord++, e.event_id, e.user_id, e.event_type, e.product_id, e.product_name,
+                             e.product_category, e.price_cents, e.quantity, e.event_time_us, e.session_id,
+                             e.device_type, source);
+    }
+  }
+  out.complete();
+}
+
+void StageRejectsAndAcks(pqxx::work& tx, const SealedBatch& batch) {
+  {
+    pqxx::stream_to out(tx, "ingest_staging_rejects", kRejectColumns);
+    for (const auto& item : batch.items) {
+      for (const auto& r : item.rejects) {
+        out << std::make_tuple(std::string(SourceText(item.source)), item.origin, r.position, r.event_id,
+                               r.code, r.reason, r.payload, item.received_us);
+      }
+    }
+    out.complete();
+  }
+  pqxx::stream_to out(tx, "ingest_staging_acks", kAckColumns);
+  for (const auto& item : batch.items) {
+    if (item.source != Source::kStream) continue;
+    out << std::make_tuple(item.origin, item.sequence, ByteaText(item.content_hash),
+                           ByteaText(item.ack.SerializeAsString()), item.received_us);
+  }
+  out.complete();
+}
+
+void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, uint64_t batch_id) {
+  tx.exec(absl::StrCat(
+      "INSERT INTO producers (producer_id, last_sequence, last_seen) "
+      "SELECT producer_id, max(sequence), ", Ts("max(seen_us)"), " FROM ingest_staging_acks GROUP BY producer_id "
+      "ON CONFLICT (producer_id) DO UPDATE SET "
+      "last_sequence = GREATEST(producers.last_sequence, EXCLUDED.last_sequence), "
+      "last_seen = GREATEST(producers.last_seen, EXCLUDED.last_seen)"));
+  tx.exec_params(
+      "INSERT INTO producer_acks (producer_id, sequence, content_hash, ack, server_id, batch_id) "
+      "SELECT producer_id, sequence, content_hash, ack, $1, $2 FROM ingest_staging_acks "
+      "ON CONFLICT (producer_id, sequence) DO NOTHING",
+      opts.server_id, batch_id);
+  tx.exec(
+      "DELETE FROM producer_acks a USING producers p WHERE a.producer_id = p.producer_id "
+      "AND a.producer_id IN (SELECT producer_id FROM ingest_staging_acks) "
+      "AND a.sequence <= p.last_sequence - 1024");
+}
+
+}  // namespace
+
+void CreateStagingTables(pqxx::connection& conn) {
+  pqxx::nontransaction tx(conn);
+  tx.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS ingest_staging (ord INTEGER, event_id TEXT, user_id TEXT, "
+      "event_type TEXT, product_id TEXT, product_name TEXT, product_category TEXT, price_cents BIGINT, "
+      "quantity INTEGER, event_us BIGINT, session_id TEXT, device_type TEXT, source TEXT) "
+      "ON COMMIT DELETE ROWS");
+  tx.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_rejects (source TEXT, origin TEXT, position INTEGER, "
+      "event_id TEXT, code TEXT, reason TEXT, payload TEXT, received_us BIGINT) ON COMMIT DELETE ROWS");
+  tx.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_acks (producer_id TEXT, sequence BIGINT, "
+      "content_hash BYTEA, ack BYTEA, seen_us BIGINT) ON COMMIT DELETE ROWS");
+}
+
+CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts) {
+  const absl::Time start = absl::Now();
+  CommitResult result;
+  pqxx::work tx(conn);
+  auto existing = tx.exec_params(
+      "SELECT inserted, updated, rejected, write_ms, (extract(epoch FROM committed_at) * 1000000)::bigint "
+      "FROM ingest_batches WHERE server_id = $1 AND batch_id = $2",
+      opts.server_id, batch.batch_id);
+  if (!existing.empty()) {
+    const auto& row = existing[0];
+    result = CommitResult{row[0].as<uint32_t>(), row[1].as<uint32_t>(), row[2].as<uint32_t>(),
+                          row[3].as<uint32_t>(), row[4].as<int64_t>(), true};
+    return result;
+  }
+  StageEvents(tx, batch);
+  StageRejectsAndAcks(tx, batch);
+  auto counts = tx.exec_params(UpsertSql(opts.update_on_conflict), batch.batch_id);
+  result.inserted = counts[0][0].as<uint32_t>();
+  result.updated = counts[0][1].as<uint32_t>();
+  result.rejected = static_cast<uint32_t>(batch.RejectCount());
+  tx.exec_params(absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
+                              "event_id, code, reason, payload, received_at) "
+                              "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
+                              "payload, ", Ts("received_us"), " FROM ingest_staging_rejects"),
+                 opts.server_id, batch.batch_id);
+  WriteProducers(tx, opts, batch.batch_id);
+  result.write_ms = static_cast<uint32_t>(absl::ToInt64Milliseconds(absl::Now() - start));
+  auto committed = tx.exec_params(
+      absl::StrCat("INSERT INTO ingest_batches (server_id, batch_id, window_start, window_end, committed_at, "
+                   "events, inserted, updated, rejected, sources, write_ms) VALUES ($1, $2, ",
+                   Ts("$3::bigint"), ", ", Ts("$4::bigint"),
+                   ", clock_timestamp(), $5, $6, $7, $8, $9::text[], $10) "
+                   "RETURNING (extract(epoch FROM committed_at) * 1000000)::bigint"),
+      opts.server_id, batch.batch_id, batch.window_start_us, batch.window_end_us, batch.EventCount(),
+      result.inserted, result.updated, result.rejected, TextArrayLiteral(batch.Sources()), result.write_ms);
+  result.committed_at_us = committed[0][0].as<int64_t>();
+  tx.commit();
+  return result;
+}
+
+std::string TextArrayLiteral(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace ingest::server

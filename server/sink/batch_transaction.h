@@ -1,0 +1,29 @@
+// The SQL of one micro-batch: staging tables, the upsert, rejects, producer acks and the
+// ingest_batches row, all in one transaction. Functions throw libpqxx exceptions; PgConnection
+// translates them.
+#pragma once
+
+#include <pqxx/connection>
+
+#include <string>
+
+#include "server/batch.h"
+
+
+namespace ingest::server {
+
+struct BatchTransactionOptions {
+  std::string server_id;
+  bool update_on_conflict = true;
+};
+
+// Creates the session's temporary staging tables (emptied at each commit).
+void CreateStagingTables(pqxx::connection& conn);
+
+// Writes `batch` in one transaction, or nothing when its ingest_batches row already exists.
+CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts);
+
+// A PostgreSQL text[] literal: {"a","b"} with quotes and backslashes escaped.
+std::string TextArrayLiteral(const std::vector<std::string>& items);
+
+}  // namespace ingest::server

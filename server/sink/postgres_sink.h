@@ -1,0 +1,43 @@
+// PostgresSink: writes each sealed micro-batch to PostgreSQL in one transaction (COPY into
+// temporary staging tables, duplicates collapsed, INSERT ... ON CONFLICT (event_id), rejects,
+// producer acks, the ingest_batches row).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/sink/event_sink.h"
+#include "server/sink/pg_connection.h"
+
+namespace ingest::server {
+
+struct PostgresSinkOptions {
+  std::string conninfo;     // libpq connection string
+  std::string server_id;    // ingest_batches.server_id
+  bool update_on_conflict = true;  // --on-conflict update (last write wins) or ignore
+  absl::Duration producer_ttl = absl::Hours(24 * 7);
+};
+
+class PostgresSink final : public EventSink {
+ public:
+  explicit PostgresSink(PostgresSinkOptions options);
+
+  // Connects, applies pending migrations and forgets producers idle past the TTL. Call (and
+  // retry) before anything else.
+  absl::Status Prepare();
+
+  absl::StatusOr<CommitResult> Write(const SealedBatch& batch) override;
+  absl::StatusOr<std::optional<ProducerRecord>> LoadProducer(const std::string& producer_id) override;
+  absl::StatusOr<uint64_t> LastBatchId() override;
+
+ private:
+  PostgresSinkOptions options_;
+  absl::Mutex write_mu_;
+  PgConnection writer_ ABSL_GUARDED_BY(write_mu_);
+  absl::Mutex lookup_mu_;
+  PgConnection lookup_ ABSL_GUARDED_BY(lookup_mu_);
+};
+
+}  // namespace ingest::server
