@@ -1,6 +1,8 @@
 #include "common/event_row.h"
 
 #include "absl/strings/str_cat.h"
+#include <google/protobuf/text_format.h>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 #include "common/event_text.h"
@@ -55,7 +57,13 @@ v1::Event ToProtoEvent(const EventRow& row) {
 }
 
 std::string PayloadText(const v1::Event& event) {
-  std::string text = event.ShortDebugString();
+  // Single-line text format that keeps UTF-8 text readable (ShortDebugString escapes it as octal).
+  google::protobuf::TextFormat::Printer printer;
+  printer.SetSingleLineMode(true);
+  printer.SetUseUtf8StringEscaping(true);
+  std::string text;
+  printer.PrintToString(event, &text);
+  while (!text.empty() && text.back() == ' ') text.pop_back();
   if (!IsValidUtf8(text)) text = absl::StrCat("(invalid UTF-8) ", absl::CHexEscape(text));
   return std::string(TruncateUtf8(text, kMaxPayloadBytes));
 }

@@ -1,11 +1,16 @@
 #include "common/logging.h"
 
+#include <mutex>
+
 #include "absl/strings/str_cat.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 
 namespace ingest {
 
 std::shared_ptr<spdlog::logger> Logger(const std::string& component) {
+  // Two threads asking for a new component at once must not both create it (spdlog throws).
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
   if (auto existing = spdlog::get(component)) return existing;
   auto logger = spdlog::stderr_color_mt(component);
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ [%n] %v");

@@ -56,7 +56,11 @@ absl::StatusOr<uint64_t> ParseSize(absl::string_view raw) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad size '", raw, "': unknown unit '", unit, "' (use KiB, MiB, GiB or bytes)"));
   }
-  return static_cast<uint64_t>(std::llround(n * scale));
+  const double bytes = n * scale;
+  if (bytes >= 18446744073709551615.0) {
+    return absl::InvalidArgumentError(absl::StrCat("bad size '", raw, "': too large (at most 16 EiB)"));
+  }
+  return static_cast<uint64_t>(std::round(bytes));
 }
 
 std::string DurationText(absl::Duration d) {

@@ -13,7 +13,7 @@ namespace ingest {
 absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text);
 absl::StatusOr<uint64_t> ParseSize(absl::string_view text);
 
-// "10s", "1m30s", "250ms": the shortest spelling ParseDuration reads back.
+// "10s", "90s", "2m", "250ms": a spelling ParseDuration reads back (millisecond resolution).
 std::string DurationText(absl::Duration d);
 
 }  // namespace ingest

@@ -1,0 +1,120 @@
+#include "admin-cli/admin_client.h"
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_util.h"
+#include "common/units.h"
+
+namespace ingest::admin {
+namespace {
+
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+void SetDeadline(grpc::ClientContext* context, absl::Duration timeout) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+// "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:1: Failed to connect
+// to remote host: Connection refused" -> "connection refused".
+std::string LastClause(const std::string& message) {
+  std::string clause = message;
+  size_t colon = message.rfind(": ");
+  if (colon != std::string::npos) clause = message.substr(colon + 2);
+  absl::StripAsciiWhitespace(&clause);
+  if (clause.empty()) return "unknown error";
+  // Only a capitalised first word is lowered: "Connection refused", not "DNS resolution".
+  if (clause.size() > 1 && absl::ascii_isupper(clause[0]) && absl::ascii_islower(clause[1])) {
+    clause[0] = absl::ascii_tolower(clause[0]);
+  }
+  return clause;
+}
+
+}  // namespace
+
+AdminClient::AdminClient(std::string target)
+    : target_(std::move(target)),
+      channel_(grpc::CreateChannel(target_, grpc::InsecureChannelCredentials())),
+      admin_(v1::AdminService::NewStub(channel_)),
+      health_(grpc::health::v1::Health::NewStub(channel_)) {}
+
+absl::Status AdminClient::Connect(absl::Duration timeout) {
+  auto deadline = absl::ToChronoTime(absl::Now() + timeout);
+  // WaitForConnected(), except that a failed attempt ends the wait instead of being retried
+  // with backoff until the deadline: a refused connection is reported at once.
+  grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/true);
+  while (state != GRPC_CHANNEL_READY) {
+    std::string reason;
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) {
+      reason = ConnectFailureReason();
+    } else if (!channel_->WaitForStateChange(state, deadline)) {
+      reason = absl::StrCat("no answer within ", ingest::DurationText(timeout));
+    }
+    if (!reason.empty()) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot reach the ingest-server admin API at ", target_, " (", reason, ")"));
+    }
+    state = channel_->GetState(/*try_to_connect=*/true);
+  }
+  return absl::OkStatus();
+}
+
+std::string AdminClient::ConnectFailureReason() {
+  grpc::ClientContext context;
+  SetDeadline(&context, absl::Seconds(1));
+  HealthCheckRequest request;
+  HealthCheckResponse response;
+  grpc::Status status = health_->Check(&context, request, &response);
+  if (status.ok()) return "the connection failed, then recovered: try again";
+  return LastClause(status.error_message());
+}
+
+absl::StatusOr<v1::GetStatusResponse> AdminClient::GetStatus(absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  v1::GetStatusResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(admin_->GetStatus(&context, v1::GetStatusRequest(), &response)));
+  return response;
+}
+
+absl::StatusOr<v1::ListBatchesResponse> AdminClient::ListBatches(uint32_t limit, absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  v1::ListBatchesRequest request;
+  request.set_limit(limit);
+  v1::ListBatchesResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(admin_->ListBatches(&context, request, &response)));
+  return response;
+}
+
+absl::StatusOr<v1::FlushResponse> AdminClient::Flush(absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  v1::FlushResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(admin_->Flush(&context, v1::FlushRequest(), &response)));
+  return response;
+}
+
+absl::StatusOr<HealthCheckResponse> AdminClient::CheckHealth(const std::string& service,
+                                                             absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  HealthCheckRequest request;
+  request.set_service(service);
+  HealthCheckResponse response;
+  grpc::Status status = health_->Check(&context, request, &response);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    response.set_status(HealthCheckResponse::SERVICE_UNKNOWN);
+    return response;
+  }
+  RETURN_IF_ERROR(FromGrpcStatus(status));
+  return response;
+}
+
+}  // namespace ingest::admin

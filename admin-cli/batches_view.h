@@ -1,0 +1,15 @@
+// `ingest-admin batches`: the newest committed micro-batches as a table that fits the terminal.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "ingest/v1/admin.pb.h"
+
+namespace ingest::admin {
+
+// Columns BATCH, WINDOW START, EVENTS, INSERTED, UPDATED, REJECTED, WRITE MS, COMMITTED AT,
+// SOURCES; the sources are joined with ',' and shortened to fit `width` (0: no limit).
+std::string RenderBatches(const v1::ListBatchesResponse& batches, size_t width);
+
+}  // namespace ingest::admin

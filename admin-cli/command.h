@@ -1,0 +1,60 @@
+// The frame every ingest-admin subcommand fits in: the global options, the context a command
+// runs with (a connected client, output streams, terminal width), and the shared ways to print
+// JSON, report an RPC failure and read a duration option.
+#pragma once
+
+#include <google/protobuf/message.h>
+
+#include <CLI/CLI.hpp>
+#include <cstddef>
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "admin-cli/admin_client.h"
+
+namespace ingest::admin {
+
+// Exit codes of every ingest client binary.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // the work failed or the answer is negative
+inline constexpr int kExitUsage = 2;   // bad usage, or the server is unreachable
+
+// Options that apply to every command.
+struct GlobalOptions {
+  std::string target = "127.0.0.1:50052";
+  bool json = false;
+  absl::Duration timeout = absl::Seconds(10);
+};
+
+// What a command runs with, once the client is connected.
+struct CommandContext {
+  const GlobalOptions& options;
+  AdminClient& client;
+  std::ostream& out;
+  std::ostream& err;
+  size_t width;  // columns tables must fit in
+  absl::Time now;
+};
+
+// A subcommand of the app and how to run it once it was parsed.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int(CommandContext&)> run;
+};
+
+// The response as one JSON document (proto field names, defaults included) and a newline.
+int PrintJson(const google::protobuf::Message& message, CommandContext& context);
+
+// One line on stderr naming the RPC, the target and the server's answer, with a hint for the
+// codes that have one (`timeout` is the deadline the call had); returns kExitFailed.
+int ReportRpcError(const std::string& rpc, const absl::Status& status, absl::Duration timeout,
+                   CommandContext& context);
+
+// Adds an option written as a duration ("500ms", "10s", "2m", "1h", bare number = seconds).
+CLI::Option* AddDurationOption(CLI::App* app, const std::string& name, absl::Duration* value,
+                               const std::string& description);
+
+}  // namespace ingest::admin

@@ -1,0 +1,95 @@
+#include "server/batch_writer.h"
+
+#include <gtest/gtest.h>
+
+#include "server/micro_batcher.h"
+#include "server/sink/memory_sink.h"
+
+namespace ingest::server {
+namespace {
+
+SealedBatch Batch(uint64_t id, std::vector<std::string> ids, std::vector<int>* order = nullptr) {
+  SealedBatch b;
+  b.batch_id = id;
+  WindowItem item;
+  item.origin = "p";
+  for (auto& e : ids) {
+    EventRow row;
+    row.event_id = e;
+    item.events.push_back(row);
+  }
+  if (order) item.on_committed = [order, id] { order->push_back(static_cast<int>(id)); };
+  b.items.push_back(std::move(item));
+  return b;
+}
+
+const Backoff kFast{absl::Milliseconds(1), absl::Milliseconds(5)};
+
+TEST(BatchWriterTest, CommitsInOrderAndCompletesItemsAfterTheCommit) {
+  MemorySink sink;
+  BatchWriter writer(&sink, kFast, 0);
+  std::vector<int> order;
+  writer.Start();
+  writer.Enqueue(Batch(1, {"a", "b"}, &order));
+  writer.Enqueue(Batch(2, {"b", "c"}, &order));
+  ASSERT_TRUE(writer.WaitCommitted(2, absl::Now() + absl::Seconds(10)));
+  writer.Stop();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  EXPECT_EQ(sink.rows().size(), 3u);
+  WriterStats stats = writer.Stats();
+  EXPECT_EQ(stats.last_committed_id, 2u);
+  EXPECT_EQ(stats.committed_batches, 2u);
+  EXPECT_EQ(stats.committed_events, 4u);
+  EXPECT_FALSE(stats.sink.retrying);
+}
+
+TEST(BatchWriterTest, RetriesAnUnavailableDatabaseUntilItCommits) {
+  MemorySink sink;
+  sink.FailNextWrites(3, absl::UnavailableError("connection refused"));
+  BatchWriter writer(&sink, kFast, 0);
+  std::vector<int> order;
+  writer.Start();
+  writer.Enqueue(Batch(1, {"a"}, &order));
+  ASSERT_TRUE(writer.WaitCommitted(1, absl::Now() + absl::Seconds(10)));
+  writer.Stop();
+  EXPECT_EQ(sink.write_attempts(), 4);
+  EXPECT_EQ(order, (std::vector<int>{1}));
+  EXPECT_EQ(sink.committed_batches(), (std::vector<uint64_t>{1}));
+}
+
+TEST(BatchWriterTest, ShowsRetryingWithTheLastErrorWhileTheDatabaseIsDown) {
+  MemorySink sink;
+  sink.FailNextWrites(1000000, absl::UnavailableError("connection refused"));
+  BatchWriter writer(&sink, Backoff{absl::Milliseconds(20), absl::Milliseconds(20)}, 5);
+  writer.Start();
+  writer.Enqueue(Batch(6, {"a"}));
+  EXPECT_FALSE(writer.WaitCommitted(6, absl::Now() + absl::Milliseconds(200)));
+  WriterStats stats = writer.Stats();
+  writer.Stop();
+  EXPECT_TRUE(stats.sink.retrying);
+  EXPECT_EQ(stats.sink.last_error, "connection refused");
+  EXPECT_GE(stats.sink.attempts, 2u);
+  EXPECT_EQ(stats.last_committed_id, 5u);
+  EXPECT_EQ(stats.pending_batches, 1u);
+}
+
+TEST(BatchWriterTest, TheMicroBatcherHandsSealedBatchesToTheWriter) {
+  MemorySink sink;
+  BatchWriter writer(&sink, kFast, 10);
+  FakeClock clock;
+  MicroBatcher batcher(WindowLimits{absl::Hours(1), 1000, 1 << 20}, &clock, &writer, 11);
+  writer.Start();
+  batcher.Start();
+  EXPECT_EQ(batcher.SealNow(), 10u) << "nothing sealed: the last sealed id stays";
+  ASSERT_TRUE(batcher.Add(Batch(0, {"x", "y"}).items[0]).ok());
+  EXPECT_EQ(batcher.Stats().events, 2u);
+  EXPECT_EQ(batcher.SealNow(), 11u);
+  ASSERT_TRUE(writer.WaitCommitted(11, absl::Now() + absl::Seconds(10)));
+  batcher.Stop();
+  EXPECT_EQ(batcher.Add(Batch(0, {"z"}).items[0]).code(), absl::StatusCode::kUnavailable);
+  writer.Stop();
+  EXPECT_EQ(sink.rows().count("y"), 1u);
+}
+
+}  // namespace
+}  // namespace ingest::server
