@@ -1,0 +1,218 @@
+// PostgresSink against a real PostgreSQL: migrations, the upsert, duplicates, rejects, producer
+// state and idempotent re-writes.
+#include "server/sink/postgres_sink.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "common/time_text.h"
+#include "tests/integration/test_database.h"
+
+namespace ingest::server {
+namespace {
+
+using ingest::testing::TestDatabase;
+
+EventRow Row(const std::string& id, int64_t price_cents = 1299, int32_t quantity = 1) {
+  EventRow r;
+  r.event_id = id;
+  r.user_id = "user_0001";
+  r.event_type = "purchase";
+  r.product_id = "prod_07";
+  r.product_name = "Kaffeemühle";
+  r.product_category = "Home & Kitchen";
+  r.price_cents = price_cents;
+  r.quantity = quantity;
+  // 2025-03-01T23:30:00-02:00 is 2025-03-02 01:30 UTC: event_date is the UTC date.
+  r.event_time_us = ToMicros(absl::FromCivil(absl::CivilSecond(2025, 3, 2, 1, 30, 0), absl::UTCTimeZone())) + 123456;
+  r.session_id = "sess_1";
+  r.device_type = "tablet";
+  return r;
+}
+
+WindowItem Item(const std::string& producer, uint64_t seq, std::vector<EventRow> rows,
+                std::vector<RejectedRow> rejects = {}) {
+  WindowItem item;
+  item.origin = producer;
+  item.sequence = seq;
+  item.content_hash = std::string(32, static_cast<char>(seq));
+  item.received_us = ToMicros(absl::Now());
+  item.events = std::move(rows);
+  item.rejects = std::move(rejects);
+  item.ack.set_sequence(seq);
+  item.ack.set_accepted(item.events.size());
+  item.ack.set_rejected(item.rejects.size());
+  return item;
+}
+
+SealedBatch Batch(uint64_t id, std::vector<WindowItem> items) {
+  SealedBatch b;
+  b.batch_id = id;
+  b.window_start_us = ToMicros(absl::Now() - absl::Seconds(10));
+  b.window_end_us = ToMicros(absl::Now());
+  b.items = std::move(items);
+  return b;
+}
+
+class PostgresSinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!db_.available()) GTEST_SKIP() << "INGEST_TEST_DSN is not set; run scripts/test.sh";
+    ASSERT_TRUE(sink_->Prepare().ok());
+  }
+  std::unique_ptr<PostgresSink> MakeSink(bool update = true) {
+    return std::make_unique<PostgresSink>(PostgresSinkOptions{db_.conninfo(), "server-a", update});
+  }
+
+  TestDatabase db_;
+  std::unique_ptr<PostgresSink> sink_ = MakeSink();
+};
+
+TEST_F(PostgresSinkTest, MigrationsCreateEveryTableAndTheViewOnAnEmptyDatabaseOnce) {
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
+                       "table_name IN ('user_events','rejected_events','ingest_batches','producers',"
+                       "'producer_acks','ingested_files','schema_migrations','event_summary')"),
+            "8");
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM schema_migrations"), "1");
+  ASSERT_TRUE(MakeSink()->Prepare().ok());
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM schema_migrations"), "1");
+}
+
+TEST(PostgresMigrationsTest, SeveralServersMigratingAtOnceAreSafe) {
+  TestDatabase db;
+  if (!db.available()) GTEST_SKIP() << "INGEST_TEST_DSN is not set";
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      PostgresSink sink(PostgresSinkOptions{db.conninfo(), "s"});
+      if (sink.Prepare().ok()) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok, 4);
+  EXPECT_EQ(db.Scalar("SELECT count(*) FROM schema_migrations"), "1");
+}
+
+TEST_F(PostgresSinkTest, ABatchIsUpsertedWithComputedColumns) {
+  EventRow sparse = Row("e2", 250, 3);
+  sparse.product_name = sparse.product_category = sparse.session_id = sparse.device_type = "";
+  auto result = sink_->Write(Batch(1, {Item("gen-1", 1, {Row("e1"), sparse})}));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->inserted, 2u);
+  EXPECT_EQ(result->updated, 0u);
+  auto r = db_.Query(
+      "SELECT event_id, product_price::text, quantity, total_price::text, event_date::text, "
+      "to_char(event_timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), product_name, device_type, "
+      "session_id, source, batch_id FROM user_events ORDER BY event_id");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0][1].as<std::string>(), "12.99");
+  EXPECT_EQ(r[0][3].as<std::string>(), "12.99");
+  EXPECT_EQ(r[0][4].as<std::string>(), "2025-03-02");
+  EXPECT_EQ(r[0][5].as<std::string>(), "2025-03-02 01:30:00.123456");
+  EXPECT_EQ(r[0][6].as<std::string>(), "Kaffeemühle");
+  EXPECT_EQ(r[0][7].as<std::string>(), "tablet");
+  EXPECT_EQ(r[0][9].as<std::string>(), "stream");
+  EXPECT_EQ(r[0][10].as<int>(), 1);
+  EXPECT_EQ(r[1][3].as<std::string>(), "7.50");
+  EXPECT_TRUE(r[1][6].is_null()) << "empty optional text is stored as NULL";
+  EXPECT_TRUE(r[1][7].is_null());
+  EXPECT_TRUE(r[1][8].is_null());
+  auto batch = db_.Query("SELECT events, inserted, updated, rejected, sources::text FROM ingest_batches "
+                         "WHERE server_id = 'server-a' AND batch_id = 1");
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0][0].as<int>(), 2);
+  EXPECT_EQ(batch[0][4].as<std::string>(), "{gen-1}");
+  EXPECT_EQ(db_.Scalar("SELECT revenue::text FROM event_summary WHERE event_type = 'purchase'"), "20.49");
+}
+
+TEST_F(PostgresSinkTest, DuplicatesLeaveOneRowWithTheLastValues) {
+  auto first = sink_->Write(Batch(1, {Item("p", 1, {Row("dup", 100), Row("dup", 200)}), Item("q", 1, {Row("dup", 300)})}));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->inserted, 1u);
+  EXPECT_EQ(db_.Scalar("SELECT product_price::text FROM user_events WHERE event_id = 'dup'"), "3.00");
+  auto second = sink_->Write(Batch(2, {Item("p", 2, {Row("dup", 400)})}));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->inserted, 0u);
+  EXPECT_EQ(second->updated, 1u);
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM user_events"), "1");
+  EXPECT_EQ(db_.Scalar("SELECT product_price::text || ' ' || batch_id FROM user_events"), "4.00 2");
+  EXPECT_EQ(db_.Scalar("SELECT updated_at > created_at FROM user_events"), "t");
+}
+
+TEST_F(PostgresSinkTest, IgnoreModeKeepsTheFirstRow) {
+  auto sink = MakeSink(false);
+  ASSERT_TRUE(sink->Write(Batch(1, {Item("p", 1, {Row("k", 100)})})).ok());
+  auto second = sink->Write(Batch(2, {Item("p", 2, {Row("k", 999)})}));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->inserted, 0u);
+  EXPECT_EQ(second->updated, 0u);
+  EXPECT_EQ(db_.Scalar("SELECT product_price::text FROM user_events WHERE event_id = 'k'"), "1.00");
+}
+
+TEST_F(PostgresSinkTest, RejectsAreStoredWithTheirReasons) {
+  std::vector<RejectedRow> rejects = {
+      {1, "bad-1", "out_of_range", "quantity is 0; it must be 1..10000 (absent means 1)", "event_id: \"bad-1\""},
+      {2, "", "missing_field", "event_id is missing; it is required", "user_id: \"u\""}};
+  auto result = sink_->Write(Batch(1, {Item("gen-x", 1, {Row("ok")}, rejects)}));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->rejected, 2u);
+  auto r = db_.Query("SELECT server_id, batch_id, source, origin, position, event_id, code, reason, payload "
+                     "FROM rejected_events ORDER BY position");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0][0].as<std::string>(), "server-a");
+  EXPECT_EQ(r[0][3].as<std::string>(), "gen-x");
+  EXPECT_EQ(r[0][4].as<int>(), 1);
+  EXPECT_EQ(r[0][5].as<std::string>(), "bad-1");
+  EXPECT_EQ(r[0][6].as<std::string>(), "out_of_range");
+  EXPECT_THAT(r[0][7].as<std::string>(), ::testing::HasSubstr("quantity"));
+  EXPECT_TRUE(r[1][5].is_null()) << "an absent event_id is NULL";
+}
+
+TEST_F(PostgresSinkTest, ProducerAcksAreKeptForResends) {
+  WindowItem item = Item("gen-7", 5, {Row("a")});
+  item.ack.add_rejections()->set_reason("why");
+  ASSERT_TRUE(sink_->Write(Batch(1, {item, Item("gen-7", 6, {Row("b")})})).ok());
+  auto record = sink_->LoadProducer("gen-7");
+  ASSERT_TRUE(record.ok()) << record.status();
+  ASSERT_TRUE(record->has_value());
+  EXPECT_EQ((*record)->last_sequence, 6u);
+  ASSERT_EQ((*record)->acks.size(), 2u);
+  EXPECT_EQ((*record)->acks[0].sequence, 5u);
+  EXPECT_EQ((*record)->acks[0].content_hash, item.content_hash);
+  EXPECT_EQ((*record)->acks[0].ack.rejections(0).reason(), "why");
+  auto none = sink_->LoadProducer("nobody");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(*sink_->LastBatchId(), 1u);
+}
+
+TEST_F(PostgresSinkTest, ABatchAlreadyCommittedIsNotWrittenTwice) {
+  SealedBatch batch = Batch(1, {Item("p", 1, {Row("x")}, {{0, "y", "bad_enum", "r", ""}})});
+  ASSERT_TRUE(sink_->Write(batch).ok());
+  auto again = sink_->Write(batch);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->already_committed);
+  EXPECT_EQ(again->inserted, 1u);
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM rejected_events"), "1");
+}
+
+TEST_F(PostgresSinkTest, SourcesWithQuotesSurviveTheArrayLiteral) {
+  WindowItem file = Item("events \"q\" \\ 1.csv", 0, {Row("f")});
+  file.source = Source::kFile;
+  ASSERT_TRUE(sink_->Write(Batch(1, {file})).ok());
+  EXPECT_EQ(db_.Scalar("SELECT sources[1] FROM ingest_batches"), "events \"q\" \\ 1.csv");
+  EXPECT_EQ(db_.Scalar("SELECT source FROM user_events"), "file");
+}
+
+TEST(PostgresSinkErrorsTest, AnUnreachableDatabaseIsUnavailableWithTheReason) {
+  PostgresSink sink(PostgresSinkOptions{"host=127.0.0.1 port=1 dbname=x user=x connect_timeout=2", "s"});
+  absl::Status st = sink.Prepare();
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(st.message()), ::testing::HasSubstr("127.0.0.1"));
+}
+
+}  // namespace
+}  // namespace ingest::server
