@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster for the local default and the tests.
+#
+#   scripts/pg.sh start | stop | stop-immediate | restart | status | env | psql [ARGS] | destroy
+#
+# Settings (environment):
+#   INGEST_PG_PORT  TCP port on 127.0.0.1 (default 55432)
+#   INGEST_PG_ROOT  where the cluster lives (default /var/tmp/ingest-pg-$INGEST_PG_PORT); a
+#                   shared temp dir, because PostgreSQL refuses to run as root and the postgres
+#                   user must be able to enter every parent folder of its data dir.
+#
+# Layout of $INGEST_PG_ROOT: data/ (the cluster), socket/ (unix socket), postgresql.log,
+# pgpass (the password of role `ingest`, for libpq's PGPASSFILE).
+# The first start creates role `ingest` (LOGIN CREATEDB, not superuser) with a random password
+# and database `ecommerce_events` owned by it. Every command is idempotent.
+# `status` exits 0 when running, 3 when stopped, 4 when there is no cluster.
+set -euo pipefail
+
+PORT="${INGEST_PG_PORT:-55432}"
+ROOT="${INGEST_PG_ROOT:-/var/tmp/ingest-pg-$PORT}"
+DATA="$ROOT/data"
+SOCK="$ROOT/socket"
+LOG="$ROOT/postgresql.log"
+PGPASS="$ROOT/pgpass"
+MARKER="$ROOT/.ingest-pg-cluster"
+DB_NAME="ecommerce_events"
+DB_ROLE="ingest"
+
+die() { echo "pg.sh: $*" >&2; exit 1; }
+
+[[ "$PORT" =~ ^[0-9]+$ ]] || die "INGEST_PG_PORT must be a number, got '$PORT'"
+[[ "$ROOT" == /* ]] || die "INGEST_PG_ROOT must be an absolute path, got '$ROOT'"
+
+# The highest installed server version, found where Debian puts it (PATH holds only wrappers).
+find_pg_bin() {
+  local dir best="" best_ver=0 ver
+  for dir in /usr/lib/postgresql/*/bin; do
+    [[ -x "$dir/initdb" && -x "$dir/pg_ctl" ]] || continue
+    ver="$(basename "$(dirname "$dir")")"
+    ver="${ver%%.*}"
+    [[ "$ver" =~ ^[0-9]+$ ]] || continue
+    if ((ver > best_ver)); then best_ver=$ver; best="$dir"; fi
+  done
+  [[ -n "$best" ]] || die "no PostgreSQL server under /usr/lib/postgresql/*/bin; run scripts/setup-deps.sh"
+  echo "$best"
+}
+
+# As root, the cluster belongs to the postgres OS user; otherwise to the invoking user.
+if [[ "$(id -u)" -eq 0 ]]; then
+  OWNER="postgres"
+  getent passwd postgres >/dev/null || die "OS user 'postgres' missing; run scripts/setup-deps.sh"
+else
+  OWNER="$(id -un)"
+fi
+
+as_owner() {
+  if [[ "$(id -u)" -eq 0 ]]; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
+PG_BIN=""
+pg_bin() { [[ -n "$PG_BIN" ]] || PG_BIN="$(find_pg_bin)"; echo "$PG_BIN"; }
+
+is_running() { [[ -f "$DATA/PG_VERSION" ]] && as_owner "$(pg_bin)/pg_ctl" status -D "$DATA" >/dev/null 2>&1; }
+
+# psql as the cluster owner over the unix socket (peer auth), for administration.
+admin_psql() {
+  as_owner "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -d postgres "$@"
+}
+
+owned_dir() {
+  mkdir -p "$1"
+  if [[ "$(id -u)" -eq 0 ]]; then chown postgres: "$1"; fi
+  chmod "$2" "$1"
+}
+
+init_cluster() {
+  local locale="C"
+  local locales
+  locales="$(locale -a 2>/dev/null || true)"
+  if grep -qiE '^c\.utf-?8$' <<<"$locales"; then locale="C.UTF-8"; fi
+  owned_dir "$DATA" 700
+  owned_dir "$SOCK" 755
+  touch "$LOG"
+  if [[ "$(id -u)" -eq 0 ]]; then chown postgres: "$LOG"; fi
+  if ! as_owner "$(pg_bin)/initdb" -D "$DATA" -E UTF8 --locale="$locale" -U "$OWNER" \
+      --auth-local=peer --auth-host=scram-sha-256 >"$ROOT/initdb.log" 2>&1; then
+    cat "$ROOT/initdb.log" >&2
+    die "initdb failed in $DATA (log above)"
+  fi
+  as_owner tee "$DATA/pg_hba.conf" >/dev/null <<EOF
+# Written by scripts/pg.sh: the cluster's owner over the unix socket, everyone else by password.
+# TYPE  DATABASE  USER      ADDRESS        METHOD
+local   all       $OWNER    peer
+host    all       all       127.0.0.1/32   scram-sha-256
+EOF
+  as_owner tee -a "$DATA/postgresql.conf" >/dev/null <<EOF
+
+# --- scripts/pg.sh ---
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$SOCK'
+password_encryption = scram-sha-256
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+shared_buffers = 64MB
+max_connections = 100
+EOF
+  touch "$MARKER"
+}
+
+random_password() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
+
+write_pgpass() {
+  local password="$1" tmp
+  tmp="$(mktemp "$ROOT/pgpass.XXXXXX")"
+  chmod 600 "$tmp"
+  printf '127.0.0.1:%s:*:%s:%s\nlocalhost:%s:*:%s:%s\n' \
+    "$PORT" "$DB_ROLE" "$password" "$PORT" "$DB_ROLE" "$password" >"$tmp"
+  mv -f "$tmp" "$PGPASS"
+}
+
+# Role, database and schema owner; a missing pgpass gets a new password. Safe to repeat.
+ensure_database() {
+  local password="" have_role have_db
+  if [[ -f "$PGPASS" ]]; then password="$(head -n1 "$PGPASS" | cut -d: -f5)"; fi
+  have_role="$(admin_psql -tA -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE'")"
+  if [[ -z "$password" || "$have_role" != "1" ]]; then
+    password="$(random_password)"
+    if [[ "$have_role" == "1" ]]; then
+      admin_psql -c "ALTER ROLE $DB_ROLE WITH LOGIN PASSWORD '$password'"
+    else
+      admin_psql -c "CREATE ROLE $DB_ROLE WITH LOGIN CREATEDB NOSUPERUSER PASSWORD '$password'"
+    fi
+    write_pgpass "$password"
+  fi
+  have_db="$(admin_psql -tA -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")"
+  if [[ "$have_db" != "1" ]]; then
+    admin_psql -c "CREATE DATABASE $DB_NAME OWNER $DB_ROLE ENCODING 'UTF8' TEMPLATE template0"
+    as_owner "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -d "$DB_NAME" \
+      -c "ALTER SCHEMA public OWNER TO $DB_ROLE"
+  fi
+}
+
+cmd_start() {
+  mkdir -p "$ROOT"
+  chmod 755 "$ROOT"
+  exec 9>"$ROOT/.lock"
+  flock -w 120 9 || die "another pg.sh holds $ROOT/.lock"
+  if [[ ! -f "$DATA/PG_VERSION" ]]; then
+    [[ -z "$(ls -A "$DATA" 2>/dev/null)" ]] || die "$DATA exists but holds no cluster; run: $0 destroy"
+    init_cluster
+    echo "pg.sh: created a PostgreSQL $(basename "$(dirname "$(pg_bin)")") cluster in $ROOT"
+  fi
+  if is_running; then
+    ensure_database
+    echo "pg.sh: PostgreSQL already running on 127.0.0.1:$PORT (cluster $ROOT)"
+    return 0
+  fi
+  # 9>&-: the postmaster must not inherit (and so hold) the lock.
+  if ! as_owner "$(pg_bin)/pg_ctl" start -D "$DATA" -l "$LOG" -w -t 120 >/dev/null 2>&1 9>&-; then
+    tail -n 20 "$LOG" >&2 || true
+    die "PostgreSQL did not start on 127.0.0.1:$PORT (log: $LOG, tail above)"
+  fi
+  ensure_database
+  echo "pg.sh: PostgreSQL running on 127.0.0.1:$PORT; cluster $ROOT (data/, log postgresql.log, pgpass)"
+}
+
+stop_with_mode() {
+  local mode="$1"
+  if ! is_running; then
+    echo "pg.sh: PostgreSQL on port $PORT is not running"
+    return 0
+  fi
+  as_owner "$(pg_bin)/pg_ctl" stop -D "$DATA" -m "$mode" -w -t 120 >/dev/null \
+    || die "pg_ctl stop -m $mode failed (log: $LOG)"
+  echo "pg.sh: PostgreSQL on port $PORT stopped ($mode)"
+}
+
+cmd_status() {
+  if [[ ! -f "$DATA/PG_VERSION" ]]; then
+    echo "pg.sh: no cluster in $ROOT"
+    return 4
+  fi
+  if is_running; then
+    echo "pg.sh: PostgreSQL running on 127.0.0.1:$PORT (cluster $ROOT)"
+    return 0
+  fi
+  echo "pg.sh: PostgreSQL stopped (cluster $ROOT)"
+  return 3
+}
+
+cmd_env() {
+  cat <<EOF
+export PGPASSFILE='$PGPASS'
+export INGEST_DB_DSN='host=127.0.0.1 port=$PORT dbname=$DB_NAME user=$DB_ROLE'
+export INGEST_PG_PORT='$PORT'
+export INGEST_PG_ROOT='$ROOT'
+EOF
+}
+
+cmd_psql() {
+  [[ -f "$PGPASS" ]] || die "no $PGPASS yet; run: $0 start"
+  PGPASSFILE="$PGPASS" exec "$(pg_bin)/psql" \
+    -d "host=127.0.0.1 port=$PORT dbname=$DB_NAME user=$DB_ROLE" "$@"
+}
+
+cmd_destroy() {
+  if [[ ! -e "$ROOT" ]]; then
+    echo "pg.sh: nothing to destroy in $ROOT"
+    return 0
+  fi
+  [[ -f "$MARKER" || ! -e "$DATA" ]] || die "$ROOT was not made by pg.sh; not removing it"
+  if is_running; then
+    as_owner "$(pg_bin)/pg_ctl" stop -D "$DATA" -m immediate -w -t 60 >/dev/null || true
+  fi
+  rm -rf "$ROOT"
+  echo "pg.sh: removed the cluster in $ROOT"
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) stop_with_mode fast ;;
+  stop-immediate) stop_with_mode immediate ;;
+  restart) stop_with_mode fast; cmd_start ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  psql) shift; cmd_psql "$@" ;;
+  destroy) cmd_destroy ;;
+  -h | --help | help)
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    ;;
+  *)
+    echo "usage: $0 start|stop|stop-immediate|restart|status|env|psql [ARGS]|destroy (see --help)" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Every test: installs the dependencies, builds, creates a fresh PostgreSQL cluster for the tests
+# (destroyed and recreated each run), runs ctest and stops the cluster. Exits with ctest's status.
+#
+#   scripts/test.sh                 all tests
+#   scripts/test.sh -L unit         only the hermetic unit tests (any ctest arguments work)
+#   scripts/test.sh -R pg_outage    one test by name
+#
+# Environment: INGEST_BUILD_DIR (default build); INGEST_TEST_PG_PORT (default 55433) and
+# INGEST_TEST_PG_ROOT (default /var/tmp/ingest-pg-test-$port) place the test cluster, apart from
+# the demo's; E2E_OUTAGE_SECONDS sets the PostgreSQL outage of e2e_pg_outage (default 10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$(pwd)"
+
+BUILD_DIR="${INGEST_BUILD_DIR:-build}"
+LOGS="$REPO/.local/logs"
+mkdir -p "$LOGS"
+
+section() { printf '\n== %s ==\n' "$*"; }
+
+section "Dependencies"
+bash scripts/setup-deps.sh
+
+section "Build ($BUILD_DIR/, output in .local/logs/build-test.log)"
+SECONDS=0
+if ! INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh >"$LOGS/build-test.log" 2>&1; then
+  echo "--- last lines of .local/logs/build-test.log ---" >&2
+  tail -n 60 "$LOGS/build-test.log" >&2
+  echo "test: the build failed (full output: .local/logs/build-test.log)" >&2
+  exit 1
+fi
+echo "built in ${SECONDS}s"
+
+section "PostgreSQL for the tests"
+# The demo's INGEST_PG_* may be exported in this shell; the test cluster never reuses them.
+export INGEST_PG_PORT="${INGEST_TEST_PG_PORT:-55433}"
+export INGEST_PG_ROOT="${INGEST_TEST_PG_ROOT:-/var/tmp/ingest-pg-test-$INGEST_PG_PORT}"
+export INGEST_PG_SCRIPT="$REPO/scripts/pg.sh"
+"$INGEST_PG_SCRIPT" destroy
+trap '"$INGEST_PG_SCRIPT" stop || true' EXIT
+"$INGEST_PG_SCRIPT" start
+eval "$("$INGEST_PG_SCRIPT" env)"
+export PGPASSFILE INGEST_PG_PORT INGEST_PG_ROOT
+export INGEST_TEST_DSN="$INGEST_DB_DSN"
+echo "INGEST_TEST_DSN=$INGEST_TEST_DSN"
+
+section "ctest"
+rc=0
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 "$@" || rc=$?
+exit $rc

@@ -1,0 +1,172 @@
+# Shared helpers of the end-to-end tests: a fresh database per test, the real ingest-server on
+# ports 0, SQL and assertions with clear messages. Sourced by each test script.
+#
+# Environment (set by tests/e2e/CMakeLists.txt and scripts/test.sh):
+#   INGEST_SERVER, INGEST_GENERATOR, INGEST_ADMIN  paths of the binaries
+#   INGEST_SOURCE_DIR                               the checkout (proto/, tests/e2e/)
+#   INGEST_TEST_DSN   libpq key=value conninfo of a role with CREATEDB; unset: the test skips
+#   PGPASSFILE        the password of that role
+#   INGEST_PG_SCRIPT  scripts/pg.sh, for tests that stop and start PostgreSQL
+set -euo pipefail
+
+E2E_NAME="${E2E_NAME:-$(basename "$0" .sh)}"
+E2E_SKIP=77
+
+e2e_log() { echo "[$E2E_NAME] $*"; }
+e2e_fail() {
+  echo "[$E2E_NAME] FAIL: $*" >&2
+  exit 1
+}
+e2e_skip() {
+  echo "[$E2E_NAME] SKIP: $*"
+  exit "$E2E_SKIP"
+}
+
+if [[ -z "${INGEST_TEST_DSN:-}" ]]; then
+  e2e_skip "INGEST_TEST_DSN is unset; scripts/test.sh starts a PostgreSQL cluster and sets it"
+fi
+[[ "$INGEST_TEST_DSN" != postgres://* && "$INGEST_TEST_DSN" != postgresql://* ]] ||
+  e2e_fail "INGEST_TEST_DSN must be key=value conninfo (host=... dbname=...), not a URI"
+for var in INGEST_SERVER INGEST_GENERATOR INGEST_ADMIN; do
+  [[ -x "${!var:-}" ]] || e2e_fail "$var='${!var:-}' is not an executable; run through ctest"
+done
+command -v psql >/dev/null || e2e_fail "psql not found; run scripts/setup-deps.sh"
+
+# Debian's python3 has the grpc and protobuf modules; a python3 earlier in PATH may not.
+if [[ -x /usr/bin/python3 ]]; then E2E_PYTHON=/usr/bin/python3; else E2E_PYTHON=python3; fi
+
+E2E_TMP="$(mktemp -d "${TMPDIR:-/tmp}/e2e-$E2E_NAME.XXXXXX")"
+E2E_DB=""
+E2E_DSN=""
+E2E_SERVER_PID=""
+E2E_INGEST_ADDR=""
+E2E_ADMIN_ADDR=""
+E2E_CLEANUPS=()
+
+# Runs at exit: the test's own cleanups (newest first), then the server, then the database.
+e2e_cleanup() {
+  local rc=$? i
+  set +e
+  for ((i = ${#E2E_CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${E2E_CLEANUPS[$i]}"; done
+  if [[ -n "$E2E_SERVER_PID" ]]; then e2e_stop_server; fi
+  if [[ -n "$E2E_DB" ]]; then
+    psql -X -q -d "$INGEST_TEST_DSN" -c "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)" \
+      >/dev/null 2>&1 || echo "[$E2E_NAME] warning: could not drop database $E2E_DB" >&2
+  fi
+  if [[ $rc -eq 0 || $rc -eq $E2E_SKIP ]]; then
+    rm -rf "$E2E_TMP"
+  else
+    echo "[$E2E_NAME] files of the failed run (server log, generator output): $E2E_TMP" >&2
+  fi
+  exit $rc
+}
+trap e2e_cleanup EXIT
+e2e_on_exit() { E2E_CLEANUPS+=("$1"); }
+
+# wait_until SECONDS WHAT COMMAND...: polls COMMAND every 0.2 s; fails after SECONDS.
+e2e_wait_until() {
+  local limit="$1" what="$2"
+  shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@"; do
+    ((SECONDS < deadline)) || e2e_fail "waited ${limit}s for $what"
+    sleep 0.2
+  done
+}
+
+# A fresh database for this test; sets E2E_DB and E2E_DSN (INGEST_TEST_DSN with that dbname).
+e2e_create_db() {
+  local tag
+  tag="$(echo "$E2E_NAME" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9_\n' '_')"
+  E2E_DB="e2e_${tag}_$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')"
+  psql -X -q -v ON_ERROR_STOP=1 -d "$INGEST_TEST_DSN" -c "CREATE DATABASE $E2E_DB" >/dev/null ||
+    e2e_fail "could not create database $E2E_DB with INGEST_TEST_DSN ($INGEST_TEST_DSN)"
+  E2E_DSN="$INGEST_TEST_DSN dbname=$E2E_DB"
+  e2e_log "database $E2E_DB"
+}
+
+# e2e_sql QUERY: the result as unaligned text without headers.
+e2e_sql() { psql -X -q -tA -v ON_ERROR_STOP=1 -d "$E2E_DSN" -c "$1"; }
+
+e2e_server_alive() { [[ -n "$E2E_SERVER_PID" ]] && kill -0 "$E2E_SERVER_PID" 2>/dev/null; }
+
+e2e_server_log_tail() {
+  echo "--- last lines of $E2E_TMP/server.log ---" >&2
+  tail -n 30 "$E2E_TMP/server.log" >&2 || true
+}
+
+# e2e_start_server [OPTION...]: ingest-server on ports 0 with a 1 s trigger, waits until it is
+# ready; sets E2E_INGEST_ADDR and E2E_ADMIN_ADDR.
+e2e_start_server() {
+  local ready="$E2E_TMP/server.ready" extra=()
+  rm -f "$ready"
+  if "$INGEST_SERVER" --help 2>/dev/null | grep -q -- '--metrics-listen'; then
+    extra+=(--metrics-listen 127.0.0.1:0)
+  fi
+  "$INGEST_SERVER" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --db "$E2E_DSN" \
+    --trigger 1s --checkpoint-dir "$E2E_TMP/checkpoints" --ready-file "$ready" \
+    --log-level info "${extra[@]}" "$@" >>"$E2E_TMP/server.log" 2>&1 &
+  E2E_SERVER_PID=$!
+  local deadline=$((SECONDS + 60))
+  until [[ -s "$ready" ]]; do
+    if ! e2e_server_alive; then
+      e2e_server_log_tail
+      E2E_SERVER_PID=""
+      e2e_fail "ingest-server exited before it was ready (log above)"
+    fi
+    ((SECONDS < deadline)) || { e2e_server_log_tail; e2e_fail "ingest-server not ready after 60s"; }
+    sleep 0.1
+  done
+  E2E_INGEST_ADDR="$(sed -n 's/^ingest=//p' "$ready")"
+  E2E_ADMIN_ADDR="$(sed -n 's/^admin=//p' "$ready")"
+  [[ -n "$E2E_INGEST_ADDR" && -n "$E2E_ADMIN_ADDR" ]] ||
+    e2e_fail "ready file $ready lacks ingest=/admin= lines: $(tr '\n' ' ' <"$ready")"
+  e2e_log "ingest-server pid $E2E_SERVER_PID, ingest $E2E_INGEST_ADDR, admin $E2E_ADMIN_ADDR"
+}
+
+# SIGTERM, then up to 60 s for a clean drain (SIGKILL after that); its exit code goes to
+# E2E_SERVER_EXIT.
+E2E_SERVER_EXIT=""
+e2e_stop_server() {
+  local pid="$E2E_SERVER_PID" rc=0 i
+  [[ -n "$pid" ]] || return 0
+  E2E_SERVER_PID=""
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 600; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "[$E2E_NAME] ingest-server did not stop within 60s of SIGTERM; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" || rc=$?
+  E2E_SERVER_EXIT=$rc
+}
+
+# ingest-admin against this test's server.
+e2e_admin() { "$INGEST_ADMIN" --target "$E2E_ADMIN_ADDR" "$@"; }
+
+# e2e_assert_eq EXPECTED ACTUAL WHAT
+e2e_assert_eq() {
+  if [[ "$1" != "$2" ]]; then
+    e2e_fail "$3: expected '$1', got '$2'"
+  fi
+  e2e_log "ok: $3 = $2"
+}
+
+# e2e_assert_files_equal EXPECTED_FILE ACTUAL_FILE WHAT: compares two sorted lists of lines.
+e2e_assert_files_equal() {
+  local missing extra
+  missing="$(LC_ALL=C comm -23 "$1" "$2" | head -n 5)"
+  extra="$(LC_ALL=C comm -13 "$1" "$2" | head -n 5)"
+  if [[ -n "$missing$extra" ]]; then
+    e2e_fail "$3: $(LC_ALL=C comm -23 "$1" "$2" | wc -l) missing (first: ${missing//$'\n'/ }), $(LC_ALL=C comm -13 "$1" "$2" | wc -l) unexpected (first: ${extra//$'\n'/ })"
+  fi
+  e2e_log "ok: $3 ($(wc -l <"$1") lines)"
+}
+
+# e2e_json FILE EXPRESSION: evaluates a Python expression over the JSON document `d` in FILE.
+e2e_json() {
+  "$E2E_PYTHON" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
