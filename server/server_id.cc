@@ -33,7 +33,7 @@ std::string NewUuid() {
 }
 
 absl::Status WriteFileAtomically(const std::string& path, const std::string& contents) {
-  const std::string tmp = absl::StrCat(path, ".tmp");  // not path + "...": g++ 12 warns falsely (-Wrestrict)
+  const std::string tmp = absl::StrCat(path, ".tmp");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("cannot create", tmp);
   bool ok = ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
@@ -41,8 +41,8 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& con
   ::close(fd);
   if (!ok) return Errno("cannot write", tmp);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("cannot rename to", path);
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  const std::string dir = parent.empty() ? std::string(".") : parent;
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) return Errno("cannot open directory", dir);
   int rc = ::fsync(dfd);
