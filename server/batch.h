@@ -54,7 +54,8 @@ struct SealedBatch {
 struct CommitResult {
   uint32_t inserted = 0;
   uint32_t updated = 0;
-  uint32_t rejected = 0;
+  uint32_t rejected = 0;  // rejected at validation plus refused by PostgreSQL
+  uint32_t refused = 0;   // rows PostgreSQL refused for a data reason (code db_refused)
   uint32_t write_ms = 0;
   int64_t committed_at_us = 0;
   bool already_committed = false;  // the batch's ingest_batches row existed: nothing written

@@ -73,8 +73,9 @@ void BatchWriter::Loop() {
       stats_.pending_batches = queue_.size();
       stats_.sink = SinkStatus();
     }
-    log->info("batch {} committed: {} events, {} inserted, {} updated, {} rejected, write {} ms, delay {:.1f} s{}",
+    log->info("batch {} committed: {} events, {} inserted, {} updated, {} rejected{}, write {} ms, delay {:.1f} s{}",
               done.batch_id, done.EventCount(), result.inserted, result.updated, result.rejected,
+              result.refused ? fmt::format(" ({} refused by PostgreSQL)", result.refused) : std::string(),
               result.write_ms, (result.committed_at_us - done.window_start_us) / 1e6,
               result.already_committed ? " (already in the database, not written again)" : "");
     for (auto& item : done.items) {

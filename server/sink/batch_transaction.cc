@@ -6,6 +6,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/logging.h"
+#include "server/sink/isolated_upsert.h"
 
 namespace ingest::server {
 namespace {
@@ -67,15 +69,18 @@ void StageEvents(pqxx::work& tx, const SealedBatch& batch) {
   out.complete();
 }
 
-void StageRejectsAndAcks(pqxx::work& tx, const SealedBatch& batch) {
+void StageReject(pqxx::stream_to& out, const WindowItem& item, const RejectedRow& r) {
+  out << std::make_tuple(std::string(SourceText(item.source)), item.origin, r.position, r.event_id, r.code,
+                         r.reason, r.payload, item.received_us);
+}
+
+void StageRejectsAndAcks(pqxx::work& tx, const SealedBatch& batch, const std::vector<RefusedRow>& refused) {
   {
     pqxx::stream_to out(tx, "ingest_staging_rejects", kRejectColumns);
     for (const auto& item : batch.items) {
-      for (const auto& r : item.rejects) {
-        out << std::make_tuple(std::string(SourceText(item.source)), item.origin, r.position, r.event_id,
-                               r.code, r.reason, r.payload, item.received_us);
-      }
+      for (const auto& r : item.rejects) StageReject(out, item, r);
     }
+    for (const auto& r : refused) StageReject(out, *r.item, r.reject);
     out.complete();
   }
   pqxx::stream_to out(tx, "ingest_staging_acks", kAckColumns);
@@ -122,7 +127,11 @@ void CreateStagingTables(pqxx::connection& conn) {
       "content_hash BYTEA, ack BYTEA, seen_us BIGINT) ON COMMIT DELETE ROWS");
 }
 
-CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts) {
+namespace {
+
+// One attempt at the batch's transaction; `isolate` upserts row by row (see isolated_upsert.h).
+CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts,
+                            bool isolate) {
   const absl::Time start = absl::Now();
   CommitResult result;
   pqxx::work tx(conn);
@@ -132,16 +141,29 @@ CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const 
       opts.server_id, batch.batch_id);
   if (!existing.empty()) {
     const auto& row = existing[0];
-    result = CommitResult{row[0].as<uint32_t>(), row[1].as<uint32_t>(), row[2].as<uint32_t>(),
-                          row[3].as<uint32_t>(), row[4].as<int64_t>(), true};
+    result.inserted = row[0].as<uint32_t>();
+    result.updated = row[1].as<uint32_t>();
+    result.rejected = row[2].as<uint32_t>();
+    result.write_ms = row[3].as<uint32_t>();
+    result.committed_at_us = row[4].as<int64_t>();
+    result.already_committed = true;
     return result;
   }
-  StageEvents(tx, batch);
-  StageRejectsAndAcks(tx, batch);
-  auto counts = tx.exec_params(UpsertSql(opts.update_on_conflict), batch.batch_id);
-  result.inserted = counts[0][0].as<uint32_t>();
-  result.updated = counts[0][1].as<uint32_t>();
-  result.rejected = static_cast<uint32_t>(batch.RejectCount());
+  std::vector<RefusedRow> refused;
+  if (isolate) {
+    IsolatedUpsertResult r = UpsertIsolated(tx, batch, UpsertSql(opts.update_on_conflict));
+    result.inserted = r.inserted;
+    result.updated = r.updated;
+    refused = std::move(r.refused);
+  } else {
+    StageEvents(tx, batch);
+    auto counts = tx.exec_params(UpsertSql(opts.update_on_conflict), batch.batch_id);
+    result.inserted = counts[0][0].as<uint32_t>();
+    result.updated = counts[0][1].as<uint32_t>();
+  }
+  StageRejectsAndAcks(tx, batch, refused);
+  result.rejected = static_cast<uint32_t>(batch.RejectCount() + refused.size());
+  result.refused = static_cast<uint32_t>(refused.size());
   tx.exec_params(absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
                               "event_id, code, reason, payload, received_at) "
                               "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
@@ -160,6 +182,25 @@ CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const 
   result.committed_at_us = committed[0][0].as<int64_t>();
   tx.commit();
   return result;
+}
+
+bool IsDataError(const pqxx::sql_error& e) {
+  const std::string state = e.sqlstate();
+  return state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0;
+}
+
+}  // namespace
+
+CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts) {
+  try {
+    return WriteBatchOnce(conn, batch, opts, false);
+  } catch (const pqxx::sql_error& e) {
+    if (!IsDataError(e)) throw;
+    Logger("sink")->warn("PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it row by row to "
+                         "set the refused rows apart as db_refused",
+                         batch.batch_id, e.sqlstate());
+  }
+  return WriteBatchOnce(conn, batch, opts, true);
 }
 
 std::string TextArrayLiteral(const std::vector<std::string>& items) {

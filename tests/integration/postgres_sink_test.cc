@@ -207,6 +207,32 @@ TEST_F(PostgresSinkTest, SourcesWithQuotesSurviveTheArrayLiteral) {
   EXPECT_EQ(db_.Scalar("SELECT source FROM user_events"), "file");
 }
 
+TEST_F(PostgresSinkTest, RowsPostgresRefusesBecomeDbRefusedRejectsAndTheRestCommits) {
+  db_.Query("ALTER TABLE user_events ADD CONSTRAINT refuse_me CHECK (product_id <> 'refuse-me')");
+  db_.Query("ALTER TABLE user_events ADD CONSTRAINT no_seven CHECK (1 / (quantity - 7) IS NOT NULL)");
+  EventRow refused = Row("r1");
+  refused.product_id = "refuse-me";
+  // The item's batch was [ok1, (rejected at validation), r1, r2, ok2]: r1 is at index 2, r2 at 3.
+  WindowItem item = Item("gen-d", 1, {Row("ok1"), refused, Row("r2", 100, 7), Row("ok2")},
+                         {{1, "bad", "out_of_range", "quantity is 0", ""}});
+  auto result = sink_->Write(Batch(1, {item}));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->inserted, 2u);
+  EXPECT_EQ(result->refused, 2u);
+  EXPECT_EQ(result->rejected, 3u);
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(event_id, ',' ORDER BY event_id) FROM user_events"), "ok1,ok2");
+  auto r = db_.Query("SELECT event_id, position, code, reason FROM rejected_events WHERE code = 'db_refused' "
+                     "ORDER BY position");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0][0].as<std::string>(), "r1");
+  EXPECT_EQ(r[0][1].as<int>(), 2);
+  EXPECT_THAT(r[0][3].as<std::string>(), ::testing::HasSubstr("SQLSTATE 23514"));
+  EXPECT_EQ(r[1][0].as<std::string>(), "r2");
+  EXPECT_EQ(r[1][1].as<int>(), 3);
+  EXPECT_THAT(r[1][3].as<std::string>(), ::testing::HasSubstr("SQLSTATE 22012"));
+  EXPECT_EQ(db_.Scalar("SELECT rejected FROM ingest_batches"), "3");
+}
+
 TEST(PostgresSinkErrorsTest, AnUnreachableDatabaseIsUnavailableWithTheReason) {
   PostgresSink sink(PostgresSinkOptions{"host=127.0.0.1 port=1 dbname=x user=x connect_timeout=2", "s"});
   absl::Status st = sink.Prepare();
