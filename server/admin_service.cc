@@ -39,6 +39,8 @@ grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStat
   if (writer.last_commit_time != absl::InfinitePast()) {
     *out->mutable_last_commit_time() = ToProtoTime(writer.last_commit_time);
   }
+  out->set_wal_bytes(ctx_.log->WalBytes());
+  out->set_checkpoint_bytes(ctx_.log->CheckpointBytes());
   out->set_pending_batches(static_cast<uint32_t>(writer.pending_batches));
   auto* totals = out->mutable_totals();
   totals->set_received(ctx_.counters->received);

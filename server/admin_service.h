@@ -9,6 +9,7 @@
 #include "ingest/v1/admin.grpc.pb.h"
 #include "server/batch_writer.h"
 #include "server/counters.h"
+#include "server/durable_log.h"
 #include "server/micro_batcher.h"
 #include "server/sink/postgres_reader.h"
 #include "server/stream_directory.h"
@@ -28,6 +29,7 @@ struct AdminContext {
   IntakeCounters* counters;
   StreamDirectory* streams;
   PostgresReader* reader;
+  DurableLog* log;
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {

@@ -6,6 +6,14 @@ namespace ingest::server {
 
 const char* SourceText(Source source) { return source == Source::kFile ? "file" : "stream"; }
 
+WalPosition SealedBatch::WalFirst() const { return items.empty() ? WalPosition() : items.front().wal_pos; }
+
+WalPosition SealedBatch::WalEnd() const {
+  if (items.empty()) return WalPosition();
+  // Records have at least one byte, so any offset past the last record's start ends the range.
+  return WalPosition{items.back().wal_pos.segment, items.back().wal_pos.offset + 1};
+}
+
 size_t SealedBatch::EventCount() const {
   size_t n = 0;
   for (const auto& item : items) n += item.events.size() + item.rejects.size();

@@ -9,6 +9,7 @@
 
 #include "common/event_row.h"
 #include "ingest/v1/ingest.pb.h"
+#include "server/wal/wal_format.h"
 
 namespace ingest::server {
 
@@ -35,6 +36,7 @@ struct WindowItem {
   std::vector<RejectedRow> rejects;
   v1::BatchAck ack;        // the answer, stored for resends (stream only)
   size_t bytes = 0;        // approximate payload size, for --max-batch-bytes
+  WalPosition wal_pos;     // where its log record starts
   std::function<void()> on_committed;  // runs once the micro-batch holding it committed
 };
 
@@ -45,6 +47,9 @@ struct SealedBatch {
   int64_t window_end_us = 0;
   std::vector<WindowItem> items;
 
+  // The log range of the batch: [first record, just after the last record).
+  WalPosition WalFirst() const;
+  WalPosition WalEnd() const;
   size_t EventCount() const;   // valid + rejected events
   size_t RejectCount() const;
   std::vector<std::string> Sources() const;  // distinct origins, in first-seen order

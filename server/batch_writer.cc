@@ -8,8 +8,8 @@
 
 namespace ingest::server {
 
-BatchWriter::BatchWriter(EventSink* sink, Backoff backoff, uint64_t last_committed_id)
-    : sink_(sink), backoff_(backoff) {
+BatchWriter::BatchWriter(EventSink* sink, Backoff backoff, uint64_t last_committed_id, WriterHooks hooks)
+    : sink_(sink), backoff_(backoff), hooks_(std::move(hooks)) {
   stats_.last_committed_id = last_committed_id;
 }
 
@@ -61,6 +61,7 @@ void BatchWriter::Loop() {
     }
     CommitResult result;
     if (!WriteWithRetry(*batch, &result)) return;
+    if (hooks_.after_commit) hooks_.after_commit(*batch, result);
     SealedBatch done;
     {
       absl::MutexLock lock(&mu_);
@@ -88,7 +89,8 @@ bool BatchWriter::WriteWithRetry(const SealedBatch& batch, CommitResult* result)
   auto log = Logger("sink");
   absl::Duration delay = backoff_.initial;
   while (true) {
-    auto written = sink_->Write(batch);
+    absl::Status prepared = hooks_.before_write ? hooks_.before_write(batch) : absl::OkStatus();
+    absl::StatusOr<CommitResult> written = prepared.ok() ? sink_->Write(batch) : absl::StatusOr<CommitResult>(prepared);
     if (written.ok()) {
       *result = *written;
       return true;

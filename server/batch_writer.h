@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -27,6 +28,12 @@ struct SinkStatus {
   uint32_t attempts = 0;  // failed attempts in a row
 };
 
+// What happens around each database write: offsets/N before it, commits/N after it.
+struct WriterHooks {
+  std::function<absl::Status(const SealedBatch&)> before_write;
+  std::function<void(const SealedBatch&, const CommitResult&)> after_commit;
+};
+
 struct WriterStats {
   uint64_t last_committed_id = 0;
   absl::Time last_commit_time = absl::InfinitePast();
@@ -38,7 +45,7 @@ struct WriterStats {
 
 class BatchWriter {
  public:
-  BatchWriter(EventSink* sink, Backoff backoff, uint64_t last_committed_id);
+  BatchWriter(EventSink* sink, Backoff backoff, uint64_t last_committed_id, WriterHooks hooks = {});
   ~BatchWriter();
 
   void Start();
@@ -59,6 +66,7 @@ class BatchWriter {
 
   EventSink* const sink_;
   const Backoff backoff_;
+  const WriterHooks hooks_;
   mutable absl::Mutex mu_;
   std::deque<SealedBatch> queue_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;

@@ -4,6 +4,7 @@
 #include "common/logging.h"
 #include "common/status_util.h"
 #include "server/batch_intake.h"
+#include "server/wal_record.h"
 
 namespace ingest::server {
 namespace {
@@ -113,11 +114,22 @@ grpc::Status EventStream::Process() {
   ctx_.counters->accepted += item.ack.accepted();
   ctx_.counters->rejected += item.ack.rejected();
   ProducerRegistry* producers = ctx_.producers;
-  item.on_committed = [producers, shared, slot, producer, seq, ack = item.ack] {
+  auto complete = [producers, shared, slot, producer, seq, ack = item.ack] {
     producers->MarkDurable(producer, seq, ack);
     shared->Fill(slot, ack);
   };
-  absl::Status added = ctx_.batcher->Add(std::move(item));
+  // Once committed the batch is durable in any mode; MarkDurable and Fill take the ack once.
+  item.on_committed = complete;
+  WalWriter::Done logged = [complete, shared, durable = ctx_.durable_acks](absl::Status st) {
+    if (!st.ok()) {
+      // Not acked: the producer resends, and gets its ack once the batch commits.
+      shared->End(ToGrpcStatus(st), false);
+    } else if (durable) {
+      complete();
+    }
+  };
+  std::string record = EncodeWalRecord(item, request_.SerializeAsString());
+  absl::Status added = ctx_.batcher->Add(std::move(item), std::move(record), std::move(logged));
   if (!added.ok()) {
     absl::MutexLock lock(&shared_->mu);
     shared_->FinishNow(ToGrpcStatus(added));

@@ -27,6 +27,7 @@ struct IngestContext {
   StreamDirectory* streams;
   IntakeCounters* counters;
   Clock* clock;
+  bool durable_acks;  // --ack=durable: ack once in the fsynced log, not once committed
 };
 
 class EventStream final : public grpc::ServerBidiReactor<v1::EventBatch, v1::BatchAck> {

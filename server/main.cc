@@ -54,10 +54,19 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"update", "ignore"}));
   app.add_option("--ack", config.ack_mode,
-                 "when a batch is acked: committed (once its micro-batch committed in PostgreSQL)")
+                 "when a batch is acked: durable (once it is in the fsynced write-ahead log) or committed "
+                 "(once its micro-batch committed in PostgreSQL)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"committed"}));
-  app.add_option("--checkpoint-dir", config.checkpoint_dir, "directory for the server id and checkpoints")
+      ->check(CLI::IsMember({"durable", "committed"}));
+  std::string segment_bytes = "64MiB";
+  app.add_option("--wal-segment-bytes", segment_bytes, "size of each preallocated write-ahead log segment")
+      ->capture_default_str()
+      ->check(Into(&config.wal_segment_bytes, ingest::ParseSize));
+  app.add_flag("--verify-checkpoints", config.verify_checkpoints,
+               "read every log record and checkpoint entry in --checkpoint-dir, report damage, and exit "
+               "(0: sound, 1: damage found); changes nothing");
+  app.add_option("--checkpoint-dir", config.checkpoint_dir,
+                 "directory for the server id, the write-ahead log (wal/) and checkpoints (offsets/, commits/)")
       ->capture_default_str();
   app.add_option("--server-id", config.server_id,
                  "stable id of this server (default: a UUID created once in --checkpoint-dir)");

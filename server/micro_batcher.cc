@@ -4,8 +4,9 @@
 
 namespace ingest::server {
 
-MicroBatcher::MicroBatcher(WindowLimits limits, Clock* clock, BatchWriter* writer, uint64_t next_batch_id)
-    : clock_(clock), writer_(writer), window_(limits, next_batch_id), last_sealed_id_(next_batch_id - 1) {}
+MicroBatcher::MicroBatcher(WindowLimits limits, Clock* clock, BatchWriter* writer, uint64_t next_batch_id,
+                           DurableLog* log)
+    : clock_(clock), writer_(writer), log_(log), window_(limits, next_batch_id), last_sealed_id_(next_batch_id - 1) {}
 
 MicroBatcher::~MicroBatcher() { Stop(); }
 
@@ -24,11 +25,22 @@ void MicroBatcher::Stop() {
   if (timer_.joinable()) timer_.join();
 }
 
-absl::Status MicroBatcher::Add(WindowItem item) {
+absl::Status MicroBatcher::Add(WindowItem item, std::string record, WalWriter::Done durable) {
   absl::MutexLock lock(&mu_);
   if (stop_) return absl::UnavailableError("the server is shutting down; retry on another server or later");
+  if (log_ != nullptr) {
+    // Under mu_: log order is window order, so a batch is one contiguous range of the log.
+    auto pos = log_->Append(std::move(record), std::move(durable));
+    if (!pos.ok()) return pos.status();
+    item.wal_pos = *pos;
+  }
   Send(window_.Add(std::move(item), clock_->Now()));
   return absl::OkStatus();
+}
+
+void MicroBatcher::AddRecovered(WindowItem item) {
+  absl::MutexLock lock(&mu_);
+  Send(window_.Add(std::move(item), clock_->Now()));
 }
 
 uint64_t MicroBatcher::SealNow() {

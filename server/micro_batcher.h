@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "server/batch_writer.h"
 #include "server/clock.h"
+#include "server/durable_log.h"
 #include "server/window.h"
 
 namespace ingest::server {
@@ -22,15 +23,20 @@ struct WindowStats {
 
 class MicroBatcher {
  public:
-  MicroBatcher(WindowLimits limits, Clock* clock, BatchWriter* writer, uint64_t next_batch_id);
+  // `log` may be null (tests): then items are not logged.
+  MicroBatcher(WindowLimits limits, Clock* clock, BatchWriter* writer, uint64_t next_batch_id,
+               DurableLog* log = nullptr);
   ~MicroBatcher();
 
   void Start();
   // Stops the timer and refuses new items; what the window holds stays there (Seal it first).
   void Stop();
 
-  // Unavailable once stopped.
-  absl::Status Add(WindowItem item);
+  // Appends `record` to the log (where `durable` reports its fsync) and adds the item to the
+  // window, in the same order. Unavailable once stopped; the log's error if it refuses the record.
+  absl::Status Add(WindowItem item, std::string record = {}, WalWriter::Done durable = {});
+  // Adds an item recovered from the log (already in it).
+  void AddRecovered(WindowItem item);
 
   // Seals the window now. Returns the id of the last batch sealed so far, 0 if none.
   uint64_t SealNow();
@@ -43,6 +49,7 @@ class MicroBatcher {
 
   Clock* const clock_;
   BatchWriter* const writer_;
+  DurableLog* const log_;
   mutable absl::Mutex mu_;
   Window window_ ABSL_GUARDED_BY(mu_);
   uint64_t last_sealed_id_ ABSL_GUARDED_BY(mu_);

@@ -79,6 +79,17 @@ void ProducerRegistry::MarkDurable(const std::string& producer, uint64_t sequenc
   for (auto& w : waiters) w(ack);
 }
 
+absl::Status ProducerRegistry::RestoreDurable(const std::string& producer, uint64_t sequence,
+                                              const std::string& hash, const v1::BatchAck& ack) {
+  if (absl::Status st = EnsureLoaded(producer); !st.ok()) return st;
+  {
+    absl::MutexLock lock(&mu_);
+    producers_[producer].entries[sequence].hash = hash;
+  }
+  MarkDurable(producer, sequence, ack);
+  return absl::OkStatus();
+}
+
 void ProducerRegistry::WhenDurable(const std::string& producer, uint64_t sequence, AckCallback done) {
   std::optional<v1::BatchAck> ready;
   {

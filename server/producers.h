@@ -51,6 +51,11 @@ class ProducerRegistry {
   // Records the ack of a batch that became durable, and answers resends waiting for it.
   void MarkDurable(const std::string& producer, uint64_t sequence, const v1::BatchAck& ack);
 
+  // Records a batch found in the log at start (durable, maybe not yet committed), after loading
+  // the producer's state from the database, so a resend after a restart gets its original ack.
+  absl::Status RestoreDurable(const std::string& producer, uint64_t sequence, const std::string& hash,
+                              const v1::BatchAck& ack);
+
   // Calls `done` with the ack of an admitted batch once it is durable (at once if it is).
   void WhenDurable(const std::string& producer, uint64_t sequence, AckCallback done);
 

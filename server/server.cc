@@ -5,6 +5,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <iostream>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,7 @@
 #include "common/logging.h"
 #include "common/units.h"
 #include "server/admin_service.h"
+#include "server/durable_log.h"
 #include "server/event_stream.h"
 #include "server/server_id.h"
 #include "server/sink/postgres_sink.h"
@@ -83,6 +85,11 @@ std::unique_ptr<grpc::Server> Listen(const std::string& address, grpc::Service* 
 
 int Run(const ServerConfig& config) {
   auto log = Logger("server");
+  if (config.verify_checkpoints) {
+    absl::Status st = DurableLog::Verify(config.checkpoint_dir, std::cout);
+    if (!st.ok()) std::cout << "ingest-server: " << st.message() << "\n";
+    return st.ok() ? 0 : 1;
+  }
   StopSignal stop;
   const absl::Time started_at = absl::Now();
 
@@ -108,12 +115,45 @@ int Run(const ServerConfig& config) {
       })) {
     return 0;
   }
+  // Recovery: batches with offsets and no commit are written before anything else.
+  RecoveredLog recovered;
+  auto replay = [&](const SealedBatch& batch) -> absl::StatusOr<CommitResult> {
+    absl::StatusOr<CommitResult> result = absl::UnavailableError("stopped");
+    bool ok = RetryUntilOk(absl::StrCat("write recovered batch ", batch.batch_id), stop, [&] {
+      result = sink.Write(batch);
+      return result.status();
+    });
+    if (!ok) return absl::UnavailableError("stopped during recovery");
+    return result;
+  };
+  auto durable = DurableLog::OpenAndRecover(config.checkpoint_dir, config.wal_segment_bytes, replay, &recovered);
+  if (!durable.ok()) {
+    log->error("cannot open the log in {}: {}", config.checkpoint_dir, durable.status().message());
+    return stop.WaitFor(absl::ZeroDuration()) ? 0 : 1;
+  }
+  last_batch = std::max(last_batch, recovered.last_batch_id);
   log->info("database ready; the next batch is {}", last_batch + 1);
 
-  BatchWriter writer(&sink, Backoff{}, last_batch);
+  DurableLog* wal = durable->get();
+  BatchWriter writer(&sink, Backoff{}, last_batch,
+                     WriterHooks{[wal](const SealedBatch& b) { return wal->BeforeWrite(b); },
+                                 [wal](const SealedBatch& b, const CommitResult& r) { wal->AfterCommit(b, r); }});
   MicroBatcher batcher(WindowLimits{config.trigger, config.max_batch_events, config.max_batch_bytes},
-                       SystemClock::Get(), &writer, last_batch + 1);
+                       SystemClock::Get(), &writer, last_batch + 1, wal);
   ProducerRegistry producers([&sink](const std::string& id) { return sink.LoadProducer(id); });
+  for (auto& item : recovered.tail) {
+    if (item.source == Source::kStream) {
+      if (!RetryUntilOk("restore producer state", stop, [&] {
+            return producers.RestoreDurable(item.origin, item.sequence, item.content_hash, item.ack);
+          })) {
+        return 0;
+      }
+      item.on_committed = [&producers, origin = item.origin, seq = item.sequence, ack = item.ack] {
+        producers.MarkDurable(origin, seq, ack);
+      };
+    }
+    batcher.AddRecovered(std::move(item));
+  }
   StreamDirectory streams;
   IntakeCounters counters;
   PostgresReader reader(config.db);
@@ -122,7 +162,8 @@ int Run(const ServerConfig& config) {
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  IngestServiceImpl ingest_service(IngestContext{&producers, &batcher, &streams, &counters, SystemClock::Get()});
+  IngestServiceImpl ingest_service(IngestContext{&producers, &batcher, &streams, &counters, SystemClock::Get(),
+                                                config.ack_mode == "durable"});
   std::string ingest_address, admin_address;
   auto ingest_server = Listen(config.listen, &ingest_service, &ingest_address);
   if (!ingest_server) {
@@ -130,7 +171,7 @@ int Run(const ServerConfig& config) {
     return 1;
   }
   AdminContext admin_ctx{INGEST_VERSION, server_id, started_at, config.trigger, config.flush_timeout,
-                         config.ack_mode, {}, &batcher, &writer, &counters, &streams, &reader};
+                         config.ack_mode, {}, &batcher, &writer, &counters, &streams, &reader, wal};
   AdminServiceImpl admin_service(admin_ctx);
   auto admin_server = Listen(config.admin_listen, &admin_service, &admin_address);
   if (!admin_server) {
@@ -161,6 +202,7 @@ int Run(const ServerConfig& config) {
   ingest_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
   admin_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
   writer.Stop();
+  wal->Stop();
   log->info("stopped: last committed batch {}", writer.Stats().last_committed_id);
   return 0;
 }

@@ -16,7 +16,9 @@ struct ServerConfig {
   uint64_t max_batch_events = 100000;
   uint64_t max_batch_bytes = 64ull << 20;
   bool update_on_conflict = true;
-  std::string ack_mode = "committed";
+  std::string ack_mode = "durable";  // durable: ack once in the fsynced log; committed: once in PostgreSQL
+  uint64_t wal_segment_bytes = 64ull << 20;
+  bool verify_checkpoints = false;  // check the log and checkpoints, report, exit
   std::string checkpoint_dir = ".local/checkpoints";
   std::string server_id;  // empty: the one kept in checkpoint_dir, created on first start
   absl::Duration flush_timeout = absl::Seconds(60);

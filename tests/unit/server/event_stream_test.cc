@@ -62,7 +62,8 @@ class EventStreamTest : public ::testing::Test {
   ProducerRegistry producers_{[this](const std::string& id) { return sink_.LoadProducer(id); }};
   StreamDirectory streams_;
   IntakeCounters counters_;
-  IngestServiceImpl service_{IngestContext{&producers_, &batcher_, &streams_, &counters_, SystemClock::Get()}};
+  IngestServiceImpl service_{
+      IngestContext{&producers_, &batcher_, &streams_, &counters_, SystemClock::Get(), /*durable_acks=*/false}};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
 };

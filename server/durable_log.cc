@@ -1,0 +1,149 @@
+#include "server/durable_log.h"
+
+#include <ostream>
+
+#include "absl/strings/str_cat.h"
+#include "common/failpoint.h"
+#include "common/logging.h"
+#include "server/wal/wal_reader.h"
+#include "server/wal_record.h"
+
+namespace ingest::server {
+namespace {
+
+constexpr size_t kKeptCheckpointEntries = 10;
+
+struct Record {
+  WalPosition pos;
+  std::string payload;
+};
+
+std::string WalDir(const std::string& checkpoint_dir) { return checkpoint_dir + "/wal"; }
+
+// Decodes the records in [first, end) into a batch; a record that does not decode is logged and
+// left out (it was never acked: the log's checksum held, so the damage predates the write).
+SealedBatch Rebuild(const OffsetsEntry& entry, const std::vector<Record>& records) {
+  SealedBatch batch;
+  batch.batch_id = entry.batch_id;
+  batch.window_start_us = entry.window_start_us;
+  batch.window_end_us = entry.window_end_us;
+  for (const auto& r : records) {
+    if (r.pos < entry.first || !(r.pos < entry.end)) continue;
+    auto item = DecodeWalRecord(r.payload);
+    if (!item.ok()) {
+      Logger("wal")->error("log record {} of batch {} is unreadable: {}", r.pos.ToString(), entry.batch_id,
+                           item.status().message());
+      continue;
+    }
+    item->wal_pos = r.pos;
+    batch.items.push_back(std::move(*item));
+  }
+  return batch;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<DurableLog>> DurableLog::OpenAndRecover(const std::string& checkpoint_dir,
+                                                                        uint64_t segment_bytes,
+                                                                        const ReplayFn& replay,
+                                                                        RecoveredLog* recovered) {
+  auto log = Logger("wal");
+  std::vector<Record> records;
+  auto scan = ScanWal(WalDir(checkpoint_dir),
+                      [&](WalPosition pos, absl::string_view payload) {
+                        records.push_back(Record{pos, std::string(payload)});
+                      },
+                      /*repair=*/true);
+  if (!scan.ok()) return scan.status();
+  if (!scan->damage.empty()) log->warn("log damage cut off at start: {}", scan->damage);
+  auto store = CheckpointStore::Open(checkpoint_dir);
+  if (!store.ok()) return store.status();
+  auto state = store->Load();
+  if (!state.ok()) return state.status();
+  for (const auto& d : state->damaged) log->warn("checkpoint entry ignored: {}", d);
+
+  WalPosition tail_start;
+  for (const auto& entry : state->offsets) {
+    if (tail_start < entry.end) tail_start = entry.end;
+    if (state->committed.count(entry.batch_id)) continue;
+    SealedBatch batch = Rebuild(entry, records);
+    log->info("recovery: batch {} has offsets but no commit; writing it ({} events from log {}..{})",
+              entry.batch_id, batch.EventCount(), entry.first.ToString(), entry.end.ToString());
+    auto result = replay(batch);
+    if (!result.ok()) return result.status();
+    if (absl::Status st = store->WriteCommit(entry.batch_id, result->committed_at_us); !st.ok()) return st;
+    recovered->replayed++;
+  }
+  for (auto& r : records) {
+    if (r.pos < tail_start) continue;
+    auto item = DecodeWalRecord(r.payload);
+    if (!item.ok()) {
+      log->error("log record {} is unreadable and skipped: {}", r.pos.ToString(), item.status().message());
+      continue;
+    }
+    item->wal_pos = r.pos;
+    recovered->tail.push_back(std::move(*item));
+  }
+  recovered->last_batch_id = state->last_batch_id;
+  log->info("recovery: {} log records, {} batches replayed, {} records back in the window", scan->records,
+            recovered->replayed, recovered->tail.size());
+
+  auto wal = WalWriter::Open(WalOptions{WalDir(checkpoint_dir), segment_bytes}, scan->end);
+  if (!wal.ok()) return wal.status();
+  std::unique_ptr<DurableLog> durable(new DurableLog(std::move(*wal), std::move(*store)));
+  if (tail_start.segment > 0) (void)durable->wal_->RemoveSegmentsBefore(tail_start.segment);
+  (void)durable->store_.Prune(kKeptCheckpointEntries);
+  return durable;
+}
+
+absl::Status DurableLog::BeforeWrite(const SealedBatch& batch) {
+  absl::Status st = store_.WriteOffsets(OffsetsEntry{batch.batch_id, batch.WalFirst(), batch.WalEnd(),
+                                                     batch.window_start_us, batch.window_end_us,
+                                                     batch.EventCount()});
+  if (st.ok()) FailpointCrash("after_offsets_write");
+  return st;
+}
+
+void DurableLog::AfterCommit(const SealedBatch& batch, const CommitResult& result) {
+  FailpointCrash("before_commit_marker");
+  if (absl::Status st = store_.WriteCommit(batch.batch_id, result.committed_at_us); !st.ok()) {
+    // Safe to go on: at the next start the batch's ingest_batches row stops a second write.
+    Logger("wal")->error("cannot write commits/{} ({}); recovery will find the batch in the database",
+                         batch.batch_id, st.message());
+    return;
+  }
+  // Log order is batch order: every record before this batch's end belongs to a committed batch.
+  if (absl::Status st = wal_->RemoveSegmentsBefore(batch.WalEnd().segment); !st.ok()) {
+    Logger("wal")->warn("cannot remove old log segments: {}", st.message());
+  }
+  (void)store_.Prune(kKeptCheckpointEntries);
+}
+
+absl::Status DurableLog::Verify(const std::string& checkpoint_dir, std::ostream& out) {
+  bool damaged = false;
+  auto scan = ScanWal(WalDir(checkpoint_dir), [](WalPosition, absl::string_view) {}, /*repair=*/false);
+  if (!scan.ok()) return scan.status();
+  out << "log: " << scan->segments << " segments, " << scan->records << " records, " << scan->bytes
+      << " bytes, ends at " << scan->end.ToString() << "\n";
+  if (!scan->damage.empty()) {
+    damaged = true;
+    out << "log damage: " << scan->damage << "\n";
+  }
+  auto store = CheckpointStore::Open(checkpoint_dir);
+  if (!store.ok()) return store.status();
+  auto state = store->Load();
+  if (!state.ok()) return state.status();
+  size_t uncommitted = 0;
+  for (const auto& e : state->offsets) uncommitted += state->committed.count(e.batch_id) ? 0 : 1;
+  out << "checkpoints: " << state->offsets.size() << " offsets entries, " << state->committed.size()
+      << " commits entries, last committed batch " << state->last_committed << ", " << uncommitted
+      << " batches to replay at the next start\n";
+  for (const auto& d : state->damaged) {
+    damaged = true;
+    out << "checkpoint damage: " << d << "\n";
+  }
+  if (damaged) return absl::DataLossError("damage found (see above); the next start cuts off a damaged log tail");
+  return absl::OkStatus();
+}
+
+}  // namespace ingest::server
