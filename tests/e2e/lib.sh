@@ -95,15 +95,17 @@ e2e_server_log_tail() {
   tail -n 30 "$E2E_TMP/server.log" >&2 || true
 }
 
-# e2e_start_server [OPTION...]: ingest-server on ports 0 with a 1 s trigger, waits until it is
-# ready; sets E2E_INGEST_ADDR and E2E_ADMIN_ADDR.
+# e2e_start_server [OPTION...]: ingest-server on ports 0 (or E2E_LISTEN / E2E_ADMIN_LISTEN, for
+# restarts on the same address) with a 1 s trigger, waits until it is ready; sets
+# E2E_INGEST_ADDR and E2E_ADMIN_ADDR.
 e2e_start_server() {
   local ready="$E2E_TMP/server.ready" extra=()
   rm -f "$ready"
   if "$INGEST_SERVER" --help 2>/dev/null | grep -q -- '--metrics-listen'; then
     extra+=(--metrics-listen 127.0.0.1:0)
   fi
-  "$INGEST_SERVER" --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 --db "$E2E_DSN" \
+  "$INGEST_SERVER" --listen "${E2E_LISTEN:-127.0.0.1:0}" --admin-listen "${E2E_ADMIN_LISTEN:-127.0.0.1:0}" \
+    --db "$E2E_DSN" \
     --trigger 1s --checkpoint-dir "$E2E_TMP/checkpoints" --ready-file "$ready" \
     --log-level info "${extra[@]}" "$@" >>"$E2E_TMP/server.log" 2>&1 &
   E2E_SERVER_PID=$!
@@ -142,6 +144,11 @@ e2e_stop_server() {
   fi
   wait "$pid" || rc=$?
   E2E_SERVER_EXIT=$rc
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+e2e_free_port() {
+  "$E2E_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # ingest-admin against this test's server.
