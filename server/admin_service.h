@@ -30,6 +30,7 @@ struct AdminContext {
   StreamDirectory* streams;
   PostgresReader* reader;
   DurableLog* log;
+  uint64_t wal_max_bytes;
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {

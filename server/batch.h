@@ -46,8 +46,15 @@ struct SealedBatch {
   int64_t window_start_us = 0;
   int64_t window_end_us = 0;
   std::vector<WindowItem> items;
+  // The log range of the batch, [first record, just after the last record), set when sealed.
+  WalPosition wal_first;
+  WalPosition wal_end;
+  // Spilled: the items were dropped from memory (only their completions kept) and are read back
+  // from the log when the batch is written, so a long database outage does not grow memory.
+  bool spilled = false;
+  std::vector<std::function<void()>> spilled_completions;
 
-  // The log range of the batch: [first record, just after the last record).
+  // The log range computed from the items.
   WalPosition WalFirst() const;
   WalPosition WalEnd() const;
   size_t EventCount() const;   // valid + rejected events

@@ -32,6 +32,14 @@ void BatchWriter::Stop() {
 
 void BatchWriter::Enqueue(SealedBatch batch) {
   absl::MutexLock lock(&mu_);
+  if (hooks_.load && queue_.size() >= kResidentBatches) {
+    for (auto& item : batch.items) {
+      if (item.on_committed) batch.spilled_completions.push_back(std::move(item.on_committed));
+    }
+    batch.items.clear();
+    batch.items.shrink_to_fit();
+    batch.spilled = true;
+  }
   queue_.push_back(std::move(batch));
   stats_.pending_batches = queue_.size();
 }
@@ -60,8 +68,12 @@ void BatchWriter::Loop() {
       batch = &queue_.front();  // only this thread pops, and push_back keeps references valid
     }
     CommitResult result;
-    if (!WriteWithRetry(*batch, &result)) return;
-    if (hooks_.after_commit) hooks_.after_commit(*batch, result);
+    SealedBatch loaded;
+    if (!WriteWithRetry(*batch, &result, &loaded)) return;
+    const SealedBatch& written = batch->spilled ? loaded : *batch;
+    if (hooks_.after_commit) hooks_.after_commit(written, result);
+    const size_t events = written.EventCount();
+    const size_t accepted = events - written.RejectCount();
     SealedBatch done;
     {
       absl::MutexLock lock(&mu_);
@@ -69,28 +81,40 @@ void BatchWriter::Loop() {
       queue_.pop_front();
       stats_.last_committed_id = done.batch_id;
       stats_.last_commit_time = FromMicros(result.committed_at_us);
-      stats_.committed_events += done.EventCount() - done.RejectCount();
+      stats_.committed_events += accepted;
       stats_.committed_batches++;
       stats_.pending_batches = queue_.size();
       stats_.sink = SinkStatus();
     }
     log->info("batch {} committed: {} events, {} inserted, {} updated, {} rejected{}, write {} ms, delay {:.1f} s{}",
-              done.batch_id, done.EventCount(), result.inserted, result.updated, result.rejected,
+              done.batch_id, events, result.inserted, result.updated, result.rejected,
               result.refused ? fmt::format(" ({} refused by PostgreSQL)", result.refused) : std::string(),
               result.write_ms, (result.committed_at_us - done.window_start_us) / 1e6,
               result.already_committed ? " (already in the database, not written again)" : "");
     for (auto& item : done.items) {
       if (item.on_committed) item.on_committed();
     }
+    for (auto& complete : done.spilled_completions) complete();
   }
 }
 
-bool BatchWriter::WriteWithRetry(const SealedBatch& batch, CommitResult* result) {
+bool BatchWriter::WriteWithRetry(const SealedBatch& batch, CommitResult* result, SealedBatch* loaded) {
   auto log = Logger("sink");
   absl::Duration delay = backoff_.initial;
   while (true) {
-    absl::Status prepared = hooks_.before_write ? hooks_.before_write(batch) : absl::OkStatus();
-    absl::StatusOr<CommitResult> written = prepared.ok() ? sink_->Write(batch) : absl::StatusOr<CommitResult>(prepared);
+    absl::Status prepared = absl::OkStatus();
+    if (batch.spilled && loaded->batch_id != batch.batch_id) {
+      auto read = hooks_.load(batch);
+      if (read.ok()) {
+        *loaded = std::move(*read);
+      } else {
+        prepared = read.status();
+      }
+    }
+    const SealedBatch& to_write = batch.spilled ? *loaded : batch;
+    if (prepared.ok() && hooks_.before_write) prepared = hooks_.before_write(to_write);
+    absl::StatusOr<CommitResult> written =
+        prepared.ok() ? sink_->Write(to_write) : absl::StatusOr<CommitResult>(prepared);
     if (written.ok()) {
       *result = *written;
       return true;

@@ -32,7 +32,12 @@ struct SinkStatus {
 struct WriterHooks {
   std::function<absl::Status(const SealedBatch&)> before_write;
   std::function<void(const SealedBatch&, const CommitResult&)> after_commit;
+  // Reads a spilled batch back; when set, batches queued behind the first few are spilled.
+  std::function<absl::StatusOr<SealedBatch>(const SealedBatch&)> load;
 };
+
+// Sealed batches kept whole in memory while waiting for the database; later ones are spilled.
+inline constexpr size_t kResidentBatches = 4;
 
 struct WriterStats {
   uint64_t last_committed_id = 0;
@@ -62,7 +67,9 @@ class BatchWriter {
 
  private:
   void Loop();
-  bool WriteWithRetry(const SealedBatch& batch, CommitResult* result);
+  // Writes `batch` until it commits; false on Stop. A spilled batch is read back into `loaded`
+  // first.
+  bool WriteWithRetry(const SealedBatch& batch, CommitResult* result, SealedBatch* written);
 
   EventSink* const sink_;
   const Backoff backoff_;

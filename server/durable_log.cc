@@ -27,6 +27,8 @@ SealedBatch Rebuild(const OffsetsEntry& entry, const std::vector<Record>& record
   batch.batch_id = entry.batch_id;
   batch.window_start_us = entry.window_start_us;
   batch.window_end_us = entry.window_end_us;
+  batch.wal_first = entry.first;
+  batch.wal_end = entry.end;
   for (const auto& r : records) {
     if (r.pos < entry.first || !(r.pos < entry.end)) continue;
     auto item = DecodeWalRecord(r.payload);
@@ -41,6 +43,16 @@ SealedBatch Rebuild(const OffsetsEntry& entry, const std::vector<Record>& record
   return batch;
 }
 
+// Reads the records of [entry.first, entry.end) from the log into a batch.
+absl::StatusOr<SealedBatch> ReadBatch(const std::string& wal_dir, const OffsetsEntry& entry) {
+  std::vector<Record> records;
+  absl::Status st = ReadWalRange(wal_dir, entry.first, entry.end, [&](WalPosition pos, absl::string_view p) {
+    records.push_back(Record{pos, std::string(p)});
+  });
+  if (!st.ok()) return st;
+  return Rebuild(entry, records);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DurableLog>> DurableLog::OpenAndRecover(const std::string& checkpoint_dir,
@@ -48,25 +60,34 @@ absl::StatusOr<std::unique_ptr<DurableLog>> DurableLog::OpenAndRecover(const std
                                                                         const ReplayFn& replay,
                                                                         RecoveredLog* recovered) {
   auto log = Logger("wal");
-  std::vector<Record> records;
-  auto scan = ScanWal(WalDir(checkpoint_dir),
-                      [&](WalPosition pos, absl::string_view payload) {
-                        records.push_back(Record{pos, std::string(payload)});
-                      },
-                      /*repair=*/true);
-  if (!scan.ok()) return scan.status();
-  if (!scan->damage.empty()) log->warn("log damage cut off at start: {}", scan->damage);
   auto store = CheckpointStore::Open(checkpoint_dir);
   if (!store.ok()) return store.status();
   auto state = store->Load();
   if (!state.ok()) return state.status();
   for (const auto& d : state->damaged) log->warn("checkpoint entry ignored: {}", d);
-
   WalPosition tail_start;
+  for (const auto& entry : state->offsets) tail_start = std::max(tail_start, entry.end);
+
+  // Only the records after the last sealed batch stay in memory; sealed ones are read by range.
+  std::vector<Record> records;
+  auto scan = ScanWal(WalDir(checkpoint_dir),
+                      [&](WalPosition pos, absl::string_view payload) {
+                        if (!(pos < tail_start)) records.push_back(Record{pos, std::string(payload)});
+                      },
+                      /*repair=*/true);
+  if (!scan.ok()) return scan.status();
+  if (!scan->damage.empty()) log->warn("log damage cut off at start: {}", scan->damage);
+
   for (const auto& entry : state->offsets) {
-    if (tail_start < entry.end) tail_start = entry.end;
     if (state->committed.count(entry.batch_id)) continue;
-    SealedBatch batch = Rebuild(entry, records);
+    auto read = ReadBatch(WalDir(checkpoint_dir), entry);
+    if (!read.ok()) {
+      // The offsets entry stays without a commit, so --verify-checkpoints keeps showing it.
+      log->error("batch {} cannot be read back from the log ({}); it is not written; run ingest-server "
+                 "--verify-checkpoints for details", entry.batch_id, read.status().message());
+      continue;
+    }
+    SealedBatch batch = std::move(*read);
     log->info("recovery: batch {} has offsets but no commit; writing it ({} events from log {}..{})",
               entry.batch_id, batch.EventCount(), entry.first.ToString(), entry.end.ToString());
     auto result = replay(batch);
@@ -90,14 +111,19 @@ absl::StatusOr<std::unique_ptr<DurableLog>> DurableLog::OpenAndRecover(const std
 
   auto wal = WalWriter::Open(WalOptions{WalDir(checkpoint_dir), segment_bytes}, scan->end);
   if (!wal.ok()) return wal.status();
-  std::unique_ptr<DurableLog> durable(new DurableLog(std::move(*wal), std::move(*store)));
+  std::unique_ptr<DurableLog> durable(new DurableLog(std::move(*wal), std::move(*store), WalDir(checkpoint_dir)));
   if (tail_start.segment > 0) (void)durable->wal_->RemoveSegmentsBefore(tail_start.segment);
   (void)durable->store_.Prune(kKeptCheckpointEntries);
   return durable;
 }
 
+absl::StatusOr<SealedBatch> DurableLog::Load(const SealedBatch& spilled) const {
+  return ReadBatch(wal_dir_, OffsetsEntry{spilled.batch_id, spilled.wal_first, spilled.wal_end,
+                                          spilled.window_start_us, spilled.window_end_us, 0});
+}
+
 absl::Status DurableLog::BeforeWrite(const SealedBatch& batch) {
-  absl::Status st = store_.WriteOffsets(OffsetsEntry{batch.batch_id, batch.WalFirst(), batch.WalEnd(),
+  absl::Status st = store_.WriteOffsets(OffsetsEntry{batch.batch_id, batch.wal_first, batch.wal_end,
                                                      batch.window_start_us, batch.window_end_us,
                                                      batch.EventCount()});
   if (st.ok()) FailpointCrash("after_offsets_write");
@@ -113,7 +139,7 @@ void DurableLog::AfterCommit(const SealedBatch& batch, const CommitResult& resul
     return;
   }
   // Log order is batch order: every record before this batch's end belongs to a committed batch.
-  if (absl::Status st = wal_->RemoveSegmentsBefore(batch.WalEnd().segment); !st.ok()) {
+  if (absl::Status st = wal_->RemoveSegmentsBefore(batch.wal_end.segment); !st.ok()) {
     Logger("wal")->warn("cannot remove old log segments: {}", st.message());
   }
   (void)store_.Prune(kKeptCheckpointEntries);
@@ -129,9 +155,7 @@ absl::Status DurableLog::Verify(const std::string& checkpoint_dir, std::ostream&
     damaged = true;
     out << "log damage: " << scan->damage << "\n";
   }
-  auto store = CheckpointStore::Open(checkpoint_dir);
-  if (!store.ok()) return store.status();
-  auto state = store->Load();
+  auto state = CheckpointStore(checkpoint_dir).Load();  // read-only: creates nothing
   if (!state.ok()) return state.status();
   size_t uncommitted = 0;
   for (const auto& e : state->offsets) uncommitted += state->committed.count(e.batch_id) ? 0 : 1;

@@ -37,12 +37,15 @@ class DurableLog {
   absl::StatusOr<WalPosition> Append(std::string record, WalWriter::Done done) {
     return wal_->Append(std::move(record), std::move(done));
   }
+  // Reads a spilled batch's items back from the log.
+  absl::StatusOr<SealedBatch> Load(const SealedBatch& spilled) const;
   // offsets/N: before the batch's database transaction.
   absl::Status BeforeWrite(const SealedBatch& batch);
   // commits/N, then removes log segments and checkpoint entries no longer needed.
   void AfterCommit(const SealedBatch& batch, const CommitResult& result);
 
   uint64_t WalBytes() const { return wal_->BytesOnDisk(); }
+  uint64_t WalPendingBytes() const { return wal_->pending_bytes(); }
   uint64_t CheckpointBytes() const { return store_.BytesOnDisk(); }
   void Stop() { wal_->Stop(); }
 
@@ -51,10 +54,12 @@ class DurableLog {
   static absl::Status Verify(const std::string& checkpoint_dir, std::ostream& out);
 
  private:
-  DurableLog(std::unique_ptr<WalWriter> wal, CheckpointStore store) : wal_(std::move(wal)), store_(std::move(store)) {}
+  DurableLog(std::unique_ptr<WalWriter> wal, CheckpointStore store, std::string wal_dir)
+      : wal_(std::move(wal)), store_(std::move(store)), wal_dir_(std::move(wal_dir)) {}
 
   std::unique_ptr<WalWriter> wal_;
   CheckpointStore store_;
+  const std::string wal_dir_;
 };
 
 }  // namespace ingest::server

@@ -12,6 +12,8 @@ namespace {
 // Batches received but not yet acked before the stream stops reading (HTTP/2 flow control then
 // pushes back on the producer).
 constexpr size_t kMaxUnackedBatches = 256;
+// How long a producer refused for a full log should wait before it retries.
+constexpr int kLogFullRetryAfterMs = 1000;
 
 }  // namespace
 
@@ -91,6 +93,12 @@ grpc::Status EventStream::Process() {
     return {grpc::StatusCode::INVALID_ARGUMENT,
             absl::StrCat("this stream belongs to producer '", producer_id_, "' but a batch names '", producer,
                          "': open one stream per producer")};
+  }
+  if (ctx_.log_full()) {
+    call_->AddTrailingMetadata("retry-after-ms", std::to_string(kLogFullRetryAfterMs));
+    return {grpc::StatusCode::UNAVAILABLE,
+            "the write-ahead log is at its size limit (--wal-max-bytes) while PostgreSQL catches up; retry "
+            "after the retry-after-ms hint"};
   }
   const uint64_t seq = request_.sequence();
   const std::string hash = BatchContentHash(request_);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ struct IngestContext {
   IntakeCounters* counters;
   Clock* clock;
   bool durable_acks;  // --ack=durable: ack once in the fsynced log, not once committed
+  // True while the log is over --wal-max-bytes: new batches get UNAVAILABLE with a retry hint.
+  std::function<bool()> log_full = [] { return false; };
 };
 
 class EventStream final : public grpc::ServerBidiReactor<v1::EventBatch, v1::BatchAck> {

@@ -62,6 +62,12 @@ int main(int argc, char** argv) {
   app.add_option("--wal-segment-bytes", segment_bytes, "size of each preallocated write-ahead log segment")
       ->capture_default_str()
       ->check(Into(&config.wal_segment_bytes, ingest::ParseSize));
+  std::string wal_max = "8GiB";
+  app.add_option("--wal-max-bytes", wal_max,
+                 "log budget: past it new batches get UNAVAILABLE (with a retry-after-ms hint) until commits "
+                 "free log space")
+      ->capture_default_str()
+      ->check(Into(&config.wal_max_bytes, ingest::ParseSize));
   app.add_flag("--verify-checkpoints", config.verify_checkpoints,
                "read every log record and checkpoint entry in --checkpoint-dir, report damage, and exit "
                "(0: sound, 1: damage found); changes nothing");

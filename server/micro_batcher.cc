@@ -62,6 +62,8 @@ WindowStats MicroBatcher::Stats() const {
 void MicroBatcher::Send(std::optional<SealedBatch> sealed) {
   if (!sealed) return;
   last_sealed_id_ = sealed->batch_id;
+  sealed->wal_first = sealed->WalFirst();
+  sealed->wal_end = sealed->WalEnd();
   writer_->Enqueue(std::move(*sealed));  // under mu_, so the writer sees batches in id order
 }
 

@@ -137,7 +137,8 @@ int Run(const ServerConfig& config) {
   DurableLog* wal = durable->get();
   BatchWriter writer(&sink, Backoff{}, last_batch,
                      WriterHooks{[wal](const SealedBatch& b) { return wal->BeforeWrite(b); },
-                                 [wal](const SealedBatch& b, const CommitResult& r) { wal->AfterCommit(b, r); }});
+                                 [wal](const SealedBatch& b, const CommitResult& r) { wal->AfterCommit(b, r); },
+                                 [wal](const SealedBatch& b) { return wal->Load(b); }});
   MicroBatcher batcher(WindowLimits{config.trigger, config.max_batch_events, config.max_batch_bytes},
                        SystemClock::Get(), &writer, last_batch + 1, wal);
   ProducerRegistry producers([&sink](const std::string& id) { return sink.LoadProducer(id); });
@@ -163,7 +164,8 @@ int Run(const ServerConfig& config) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   IngestServiceImpl ingest_service(IngestContext{&producers, &batcher, &streams, &counters, SystemClock::Get(),
-                                                config.ack_mode == "durable"});
+                                                config.ack_mode == "durable",
+                                                [wal, max = config.wal_max_bytes] { return wal->WalBytes() > max; }});
   std::string ingest_address, admin_address;
   auto ingest_server = Listen(config.listen, &ingest_service, &ingest_address);
   if (!ingest_server) {
@@ -171,7 +173,8 @@ int Run(const ServerConfig& config) {
     return 1;
   }
   AdminContext admin_ctx{INGEST_VERSION, server_id, started_at, config.trigger, config.flush_timeout,
-                         config.ack_mode, {}, &batcher, &writer, &counters, &streams, &reader, wal};
+                         config.ack_mode, {}, &batcher, &writer, &counters, &streams, &reader, wal,
+                         config.wal_max_bytes};
   AdminServiceImpl admin_service(admin_ctx);
   auto admin_server = Listen(config.admin_listen, &admin_service, &admin_address);
   if (!admin_server) {

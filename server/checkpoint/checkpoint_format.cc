@@ -60,9 +60,10 @@ absl::Status CheckBatchId(const Fields& fields, uint64_t batch_id) {
 }  // namespace
 
 std::string EncodeOffsetsEntry(const OffsetsEntry& e) {
-  return Seal(absl::StrCat(kCheckpointFormatVersion, "\nbatch_id=", e.batch_id, "\nfirst=", e.first.ToString(),
-                           "\nend=", e.end.ToString(), "\nwindow_start_us=", e.window_start_us,
-                           "\nwindow_end_us=", e.window_end_us, "\nevents=", e.events, "\n"));
+  return Seal(absl::StrCat(kCheckpointFormatVersion, "\nbatch_id=", e.batch_id,
+                           "\nfirst=", e.first.ToString(), "\nend=", e.end.ToString(),
+                           "\nwindow_start_us=", e.window_start_us, "\nwindow_end_us=", e.window_end_us,
+                           "\nevents=", e.events, "\n"));
 }
 
 std::string EncodeCommitEntry(const CommitEntry& e) {
@@ -116,8 +117,8 @@ absl::StatusOr<OffsetsEntry> DecodeOffsetsEntry(absl::string_view content, uint6
   RETURN_IF_ERROR(GetInt(fields, "window_end_us", &e.window_end_us));
   RETURN_IF_ERROR(GetInt(fields, "events", &e.events));
   if (e.end < e.first) {
-    return absl::DataLossError(
-        absl::StrCat("its log range ", e.first.ToString(), " to ", e.end.ToString(), " ends before it starts"));
+    return absl::DataLossError(absl::StrCat("its log range ", e.first.ToString(), " to ", e.end.ToString(),
+                                            " ends before it starts"));
   }
   return e;
 }

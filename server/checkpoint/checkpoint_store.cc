@@ -48,7 +48,8 @@ absl::StatusOr<DirListing> ListEntries(const std::string& dir) {
 
 absl::Status Remove(const std::string& path) {
   if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return absl::UnavailableError(absl::StrCat("cannot delete checkpoint file ", path, ": ", ErrnoText(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot delete checkpoint file ", path, ": ", ErrnoText(errno)));
   }
   return absl::OkStatus();
 }
@@ -142,8 +143,9 @@ absl::Status CheckpointStore::Prune(size_t keep_last) {
     if (changed) RETURN_IF_ERROR(FsyncDirectory(dir));
   }
   if (!doomed.empty()) {
-    Logger("checkpoint")->debug("pruned the checkpoint entries of {} committed batches up to batch {}", doomed.size(),
-                         *doomed.rbegin());
+    Logger("checkpoint")
+        ->debug("pruned the checkpoint entries of {} committed batches up to batch {}", doomed.size(),
+                *doomed.rbegin());
   }
   return absl::OkStatus();
 }

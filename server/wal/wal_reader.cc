@@ -116,8 +116,8 @@ absl::StatusOr<WalScan> ScanWal(const std::string& dir, const WalRecordFn& fn, b
                                       " bytes from there to the end of the segment are not replayed");
       if (repair) {
         RETURN_IF_ERROR(reader.ZeroFrom(offset));
-        Logger("wal")->warn("zero-filled {} from offset {} to its end ({} bytes) to cut off damage", reader.path(),
-                            offset, reader.size() - offset);
+        Logger("wal")->warn("zero-filled {} from offset {} to its end ({} bytes) to cut off damage",
+                            reader.path(), offset, reader.size() - offset);
       }
       RETURN_IF_ERROR(FinishDamage(dir, segments, i + 1, std::move(head), repair, scan));
       return scan;
@@ -141,7 +141,8 @@ absl::Status ReadWalRange(const std::string& dir, WalPosition from, WalPosition 
     }
     if (!reader.ok()) return reader.status();
     if (absl::Status header = reader->CheckHeader(); !header.ok()) {
-      return absl::Status(header.code(), absl::StrCat("log segment ", reader->path(), ": ", header.message()));
+      return absl::Status(header.code(),
+                          absl::StrCat("log segment ", reader->path(), ": ", header.message()));
     }
     while (pos < to) {
       ASSIGN_OR_RETURN(WalSegmentReader::Read read, reader->ReadAt(pos.offset));

@@ -15,7 +15,8 @@ namespace {
 
 absl::Status CreationError(const std::string& dir, const std::string& path, int err) {
   if (err == ENOSPC || err == EDQUOT) {
-    return absl::UnavailableError(absl::StrCat("no room for a new log segment in ", dir, ": ", ErrnoText(err)));
+    return absl::UnavailableError(
+        absl::StrCat("no room for a new log segment in ", dir, ": ", ErrnoText(err)));
   }
   return absl::UnavailableError(absl::StrCat("cannot create log segment ", path, ": ", ErrnoText(err)));
 }

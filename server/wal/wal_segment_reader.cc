@@ -91,8 +91,8 @@ absl::StatusOr<WalSegmentReader::Read> WalSegmentReader::ReadAt(uint64_t offset)
   if (length == 0) return read;  // kEnd
   read.kind = Kind::kDamage;
   if (length > size_ - offset - kWalFrameBytes) {
-    read.problem = absl::StrCat("the record length ", length, " runs past the end of the segment (",
-                                size_, " bytes)");
+    read.problem =
+        absl::StrCat("the record length ", length, " runs past the end of the segment (", size_, " bytes)");
     return read;
   }
   absl::StatusOr<const char*> data = Fetch(offset, kWalFrameBytes + length);
@@ -132,13 +132,15 @@ absl::Status WalSegmentReader::ZeroFrom(uint64_t offset) {
     if (*dirty >= size_) break;
     const uint64_t length = std::min(kChunkBytes, size_ - *dirty);
     if (int err = PwriteAll(fd_, absl::string_view(zeros.data(), length), *dirty); err != 0) {
-      return absl::UnavailableError(absl::StrCat("cannot zero-fill log segment ", path_, ": ", ErrnoText(err)));
+      return absl::UnavailableError(
+          absl::StrCat("cannot zero-fill log segment ", path_, ": ", ErrnoText(err)));
     }
     buffer_.clear();  // it may hold what was just overwritten
     offset = *dirty + length;
   }
   if (fdatasync(fd_) != 0) {
-    return absl::UnavailableError(absl::StrCat("fdatasync of log segment ", path_, " failed: ", ErrnoText(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("fdatasync of log segment ", path_, " failed: ", ErrnoText(errno)));
   }
   return absl::OkStatus();
 }

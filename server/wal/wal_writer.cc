@@ -41,10 +41,9 @@ absl::StatusOr<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions options, W
   tail.offset = std::max(tail.offset, kWalHeaderBytes);
   ASSIGN_OR_RETURN(std::vector<uint64_t> segments, ListWalSegments(options.dir));
   if (!segments.empty() && segments.back() > tail.segment) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("log segment ", WalSegmentPath(options.dir, segments.back()),
-                     " lies after the position ", tail.ToString(),
-                     " where writing should continue; scan the log with repair first"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "log segment ", WalSegmentPath(options.dir, segments.back()), " lies after the position ",
+        tail.ToString(), " where writing should continue; scan the log with repair first"));
   }
   uint64_t bytes_on_disk = 0;
   for (uint64_t s : segments) {
@@ -58,8 +57,8 @@ absl::StatusOr<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions options, W
   if (exists) {
     if (tail.offset > size) {
       return absl::InvalidArgumentError(absl::StrCat("position ", tail.ToString(), " lies past the end of ",
-                                                     WalSegmentPath(options.dir, tail.segment), " (",
-                                                     size, " bytes)"));
+                                                     WalSegmentPath(options.dir, tail.segment), " (", size,
+                                                     " bytes)"));
     }
     ASSIGN_OR_RETURN(fd, OpenWalSegment(options.dir, tail.segment));
     capacity = size;
@@ -208,8 +207,8 @@ void WalWriter::WriteBatch(std::vector<Pending>& batch, std::vector<absl::Status
     }
     if (int err = PwritevAll(fd_, iov.data(), static_cast<int>(iov.size()), batch[i].pos.offset); err != 0) {
       const WalPosition last = After(batch[j - 1].pos, batch[j - 1].payload.size());
-      Fatal(absl::StrCat("writing ", last.offset - batch[i].pos.offset, " bytes at offset ", batch[i].pos.offset,
-                         " of log segment ", WalSegmentPath(options_.dir, segment)),
+      Fatal(absl::StrCat("writing ", last.offset - batch[i].pos.offset, " bytes at offset ",
+                         batch[i].pos.offset, " of log segment ", WalSegmentPath(options_.dir, segment)),
             err);
     }
     dirty_ = true;
@@ -230,8 +229,9 @@ absl::Status WalWriter::SwitchToSegment(uint64_t segment) {
   absl::StatusOr<int> fd = CreateWalSegment(options_.dir, segment, options_.segment_bytes);
   if (!fd.ok()) {
     if (!creation_failing_) {
-      Logger("wal")->error("{}; appends get UNAVAILABLE until a new segment can be created (each append retries)",
-                           fd.status().message());
+      Logger("wal")->error(
+          "{}; appends get UNAVAILABLE until a new segment can be created (each append retries)",
+          fd.status().message());
     }
     creation_failing_ = true;
     return fd.status();
@@ -272,9 +272,10 @@ void WalWriter::SyncOpenSegment() {
 // is the only answer that keeps "ack = durable" true.
 void WalWriter::Fatal(const std::string& what, int err) {
   auto logger = Logger("wal");
-  logger->critical("{} failed: {}; the process exits with status {} so that the restart recovers from "
-                   "the log on disk (retrying a failed fsync is unsafe)",
-                   what, ErrnoText(err), kWalFatalExitCode);
+  logger->critical(
+      "{} failed: {}; the process exits with status {} so that the restart recovers from "
+      "the log on disk (retrying a failed fsync is unsafe)",
+      what, ErrnoText(err), kWalFatalExitCode);
   logger->flush();
   std::_Exit(kWalFatalExitCode);
 }

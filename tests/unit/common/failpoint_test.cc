@@ -61,8 +61,7 @@ using FailpointDeathTest = FailpointTest;
 
 TEST_F(FailpointDeathTest, CrashExitsAtOnceWithItsCode) {
   Arm("after_offsets_write=crash");
-  EXPECT_EXIT(FailpointCrash("after_offsets_write"), ::testing::ExitedWithCode(kFailpointCrashExitCode),
-              "");
+  EXPECT_EXIT(FailpointCrash("after_offsets_write"), ::testing::ExitedWithCode(kFailpointCrashExitCode), "");
 }
 
 TEST_F(FailpointDeathTest, CrashWithCountDiesOnTheNthHitOnly) {

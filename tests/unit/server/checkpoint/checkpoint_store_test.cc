@@ -1,10 +1,10 @@
 #include "server/checkpoint/checkpoint_store.h"
 
+#include <zlib.h>
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
-
-#include <zlib.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -23,8 +23,12 @@ using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 OffsetsEntry Entry(uint64_t id) {
-  return OffsetsEntry{id, {id, 32}, {id + 1, 100 + id}, 1'700'000'000'000'000 + static_cast<int64_t>(id),
-                      1'700'000'010'000'000 + static_cast<int64_t>(id), 1000 * id};
+  return OffsetsEntry{id,
+                      {id, 32},
+                      {id + 1, 100 + id},
+                      1'700'000'000'000'000 + static_cast<int64_t>(id),
+                      1'700'000'010'000'000 + static_cast<int64_t>(id),
+                      1000 * id};
 }
 
 // `body` with a correct checksum line, as a writer of that content would seal it.
@@ -107,7 +111,8 @@ TEST_F(CheckpointStoreTest, FlippedByteIsReportedAndTheEntryNotUsed) {
   CheckpointState state = Load();
   EXPECT_THAT(Ids(state.offsets), ElementsAre(4));
   ASSERT_THAT(state.damaged, SizeIs(1));
-  EXPECT_THAT(state.damaged[0], HasSubstr("checkpoint entry " + Path("offsets", 5) + " is damaged: checksum mismatch"));
+  EXPECT_THAT(state.damaged[0],
+              HasSubstr("checkpoint entry " + Path("offsets", 5) + " is damaged: checksum mismatch"));
   EXPECT_THAT(state.damaged[0], HasSubstr("it is not used"));
 }
 
@@ -128,8 +133,9 @@ TEST_F(CheckpointStoreTest, OtherFormatVersionIsReportedEvenWithAValidChecksum) 
   CheckpointState state = Load();
   EXPECT_THAT(state.offsets, IsEmpty());
   ASSERT_THAT(state.damaged, SizeIs(1));
-  EXPECT_EQ(state.damaged[0], "checkpoint entry " + Path("offsets", 3) +
-                                  " is damaged: the format version line is 'v2'; this build reads v1; it is not used");
+  EXPECT_EQ(state.damaged[0],
+            "checkpoint entry " + Path("offsets", 3) +
+                " is damaged: the format version line is 'v2'; this build reads v1; it is not used");
 }
 
 TEST_F(CheckpointStoreTest, EntryNamingAnotherBatchOrMissingAFieldIsReported) {
@@ -139,9 +145,10 @@ TEST_F(CheckpointStoreTest, EntryNamingAnotherBatchOrMissingAFieldIsReported) {
   CheckpointState state = Load();
   EXPECT_THAT(state.committed, ElementsAre(std::pair<const uint64_t, int64_t>(8, 1)));
   EXPECT_THAT(state.offsets, IsEmpty());
-  EXPECT_THAT(state.damaged,
-              ElementsAre(HasSubstr(Path("offsets", 9) + " is damaged: the entry has no valid 'end' line"),
-                          HasSubstr(Path("commits", 9) + " is damaged: the entry is for batch 8, not for batch 9")));
+  EXPECT_THAT(
+      state.damaged,
+      ElementsAre(HasSubstr(Path("offsets", 9) + " is damaged: the entry has no valid 'end' line"),
+                  HasSubstr(Path("commits", 9) + " is damaged: the entry is for batch 8, not for batch 9")));
 }
 
 TEST_F(CheckpointStoreTest, TmpLeftoversAreIgnoredAndRemovedByPrune) {

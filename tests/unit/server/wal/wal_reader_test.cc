@@ -101,8 +101,8 @@ TEST(ScanWalTest, CorruptRecordStopsTheScanBeforeIt) {
   auto result = Scan(tmp.path());
   EXPECT_EQ(result.payloads(), Prefix(payloads, 2)) << "records before it delivered, none after";
   EXPECT_EQ(result.scan.end, pos[2]);
-  EXPECT_THAT(result.scan.damage,
-              HasSubstr("at offset " + std::to_string(pos[2].offset) + ": checksum mismatch in a record of 300 bytes"));
+  EXPECT_THAT(result.scan.damage, HasSubstr("at offset " + std::to_string(pos[2].offset) +
+                                            ": checksum mismatch in a record of 300 bytes"));
 }
 
 TEST(ScanWalTest, DamageBeforeLaterSegmentsIsReportedAsLossOfAcknowledgedRecords) {
@@ -136,11 +136,12 @@ TEST(ScanWalTest, ForeignHeaderIsDamageAndNeverReplayed) {
   auto result = Scan(tmp.path());
   EXPECT_EQ(result.payloads(), Prefix(payloads, 2));
   EXPECT_EQ(result.scan.end, (WalPosition{1, pos[1].offset + 8 + 1800}));
-  EXPECT_EQ(result.scan.damage, "log segment " + seg2 +
-                                    " has a bad header: the header does not start with the log magic \"INGWAL\": "
-                                    "not a log segment; none of its 4096 bytes are replayed; it is the tail of "
-                                    "the log, as a crash during a write leaves it (records there were never "
-                                    "acknowledged)");
+  EXPECT_EQ(result.scan.damage,
+            "log segment " + seg2 +
+                " has a bad header: the header does not start with the log magic \"INGWAL\": "
+                "not a log segment; none of its 4096 bytes are replayed; it is the tail of "
+                "the log, as a crash during a write leaves it (records there were never "
+                "acknowledged)");
   EXPECT_TRUE(std::filesystem::exists(seg2)) << "no repair without repair=true";
   Scan(tmp.path(), /*repair=*/true);
   EXPECT_FALSE(std::filesystem::exists(seg2));
@@ -168,8 +169,9 @@ TEST(ScanWalTest, BytesAfterTheEndOfTheRecordsAreDamageAndRepairClearsThem) {
   WriteAt(WalSegmentPath(tmp.path(), 1), 3000, "leftover");
   auto result = Scan(tmp.path());
   EXPECT_EQ(result.scan.records, 2u);
-  EXPECT_THAT(result.scan.damage, HasSubstr("is damaged at offset " + std::to_string(end) +
-                                            ": the records end here but the byte at offset 3000 is not zero"));
+  EXPECT_THAT(result.scan.damage,
+              HasSubstr("is damaged at offset " + std::to_string(end) +
+                        ": the records end here but the byte at offset 3000 is not zero"));
   Scan(tmp.path(), /*repair=*/true);
   auto clean = Scan(tmp.path());
   EXPECT_EQ(clean.scan.damage, "");
@@ -182,7 +184,8 @@ TEST(ScanWalTest, MissingSegmentIsReported) {
   std::filesystem::remove(WalSegmentPath(tmp.path(), 2));
   auto result = Scan(tmp.path());
   EXPECT_EQ(result.scan.records, 2u);
-  EXPECT_THAT(result.scan.damage, HasSubstr(WalSegmentPath(tmp.path(), 2) + " is missing between segments 1 and 3; 1 later segment"));
+  EXPECT_THAT(result.scan.damage, HasSubstr(WalSegmentPath(tmp.path(), 2) +
+                                            " is missing between segments 1 and 3; 1 later segment"));
   Scan(tmp.path(), /*repair=*/true);
   EXPECT_THAT(*ListWalSegments(tmp.path()), ElementsAre(1));
 }

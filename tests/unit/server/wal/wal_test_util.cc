@@ -55,7 +55,8 @@ std::vector<WalPosition> WriteRecords(const std::string& dir, uint64_t segment_b
     positions.push_back(pos.ok() ? *pos : WalPosition{});
   }
   (*writer)->Stop();
-  for (size_t i = 0; i < results.size(); ++i) EXPECT_TRUE(results[i].ok()) << "record " << i << ": " << results[i];
+  for (size_t i = 0; i < results.size(); ++i)
+    EXPECT_TRUE(results[i].ok()) << "record " << i << ": " << results[i];
   return positions;
 }
 
@@ -68,7 +69,10 @@ std::vector<std::string> ScanResult::payloads() const {
 ScanResult Scan(const std::string& dir, bool repair) {
   ScanResult result;
   auto scan = ScanWal(
-      dir, [&](WalPosition pos, absl::string_view payload) { result.records.emplace_back(pos, std::string(payload)); },
+      dir,
+      [&](WalPosition pos, absl::string_view payload) {
+        result.records.emplace_back(pos, std::string(payload));
+      },
       repair);
   EXPECT_TRUE(scan.ok()) << scan.status();
   if (scan.ok()) result.scan = *scan;

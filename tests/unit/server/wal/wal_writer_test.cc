@@ -108,7 +108,8 @@ TEST(WalWriterTest, RecordLargerThanASegmentAndEmptyRecordAreInvalidArguments) {
   auto writer = WalWriter::Open({tmp.path(), kSegment}, {});
   ASSERT_TRUE(writer.ok()) << writer.status();
   bool called = false;
-  auto too_big = (*writer)->Append(std::string(kSegment - 32 - 8 + 1, 'x'), [&](absl::Status) { called = true; });
+  auto too_big =
+      (*writer)->Append(std::string(kSegment - 32 - 8 + 1, 'x'), [&](absl::Status) { called = true; });
   EXPECT_EQ(too_big.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(too_big.status().message(), HasSubstr("does not fit in a log segment of 4096 bytes"));
   auto empty = (*writer)->Append("", [&](absl::Status) { called = true; });
@@ -184,7 +185,8 @@ TEST(WalWriterTest, NoRoomForTheFirstSegmentOfAFreshLog) {
   unsetenv("INGEST_FAILPOINTS");
   ResetFailpointsForTest();
   ASSERT_EQ(results.size(), 3u);
-  for (const absl::Status& st : results) EXPECT_THAT(st.message(), HasSubstr("no room for a new log segment"));
+  for (const absl::Status& st : results)
+    EXPECT_THAT(st.message(), HasSubstr("no room for a new log segment"));
   EXPECT_EQ(Scan(tmp.path()).scan.records, 0u);
   EXPECT_EQ(testing::FileSize(WalSegmentPath(tmp.path(), 1)), 0u) << "no segment file is left behind";
 }
