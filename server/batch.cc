@@ -26,6 +26,13 @@ size_t SealedBatch::RejectCount() const {
   return n;
 }
 
+bool SealedBatch::AllLogged() const {
+  for (const auto& item : items) {
+    if (item.log_state && item.log_state->load() != kLogged) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> SealedBatch::Sources() const {
   std::vector<std::string> out;
   for (const auto& item : items) {

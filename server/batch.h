@@ -2,7 +2,9 @@
 // batch or file each) and sealed micro-batches.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <functional>
 #include <string>
 #include <vector>
@@ -37,8 +39,15 @@ struct WindowItem {
   v1::BatchAck ack;        // the answer, stored for resends (stream only)
   size_t bytes = 0;        // approximate payload size, for --max-batch-bytes
   WalPosition wal_pos;     // where its log record starts
+  // Set to kLogged once the record is fsynced, kLogFailed if the log refused it; null for items
+  // recovered from the log (logged by definition).
+  std::shared_ptr<std::atomic<int>> log_state;
   std::function<void()> on_committed;  // runs once the micro-batch holding it committed
 };
+
+inline constexpr int kLogPending = 0;
+inline constexpr int kLogged = 1;
+inline constexpr int kLogFailed = 2;
 
 // A sealed window: the unit of one database transaction.
 struct SealedBatch {
@@ -60,6 +69,8 @@ struct SealedBatch {
   size_t EventCount() const;   // valid + rejected events
   size_t RejectCount() const;
   std::vector<std::string> Sources() const;  // distinct origins, in first-seen order
+  // True when every record of the batch is confirmed in the log, so it can be read back.
+  bool AllLogged() const;
 };
 
 // What the sink reports for a committed batch.

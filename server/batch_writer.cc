@@ -32,16 +32,22 @@ void BatchWriter::Stop() {
 
 void BatchWriter::Enqueue(SealedBatch batch) {
   absl::MutexLock lock(&mu_);
-  if (hooks_.load && queue_.size() >= kResidentBatches) {
-    for (auto& item : batch.items) {
-      if (item.on_committed) batch.spilled_completions.push_back(std::move(item.on_committed));
-    }
-    batch.items.clear();
-    batch.items.shrink_to_fit();
-    batch.spilled = true;
-  }
   queue_.push_back(std::move(batch));
   stats_.pending_batches = queue_.size();
+  if (!hooks_.load) return;
+  // Behind the first few, spill every batch whose records are all confirmed in the log (a batch
+  // holding a record the log refused stays whole: it can only be written from memory). The
+  // first few are left alone: the writer thread may be reading the front one.
+  for (size_t i = kResidentBatches; i < queue_.size(); ++i) {
+    SealedBatch& b = queue_[i];
+    if (b.spilled || !b.AllLogged()) continue;
+    for (auto& item : b.items) {
+      if (item.on_committed) b.spilled_completions.push_back(std::move(item.on_committed));
+    }
+    b.items.clear();
+    b.items.shrink_to_fit();
+    b.spilled = true;
+  }
 }
 
 bool BatchWriter::WaitCommitted(uint64_t id, absl::Time deadline) {

@@ -128,7 +128,9 @@ grpc::Status EventStream::Process() {
   };
   // Once committed the batch is durable in any mode; MarkDurable and Fill take the ack once.
   item.on_committed = complete;
-  WalWriter::Done logged = [complete, shared, durable = ctx_.durable_acks](absl::Status st) {
+  item.log_state = std::make_shared<std::atomic<int>>(kLogPending);
+  WalWriter::Done logged = [complete, shared, durable = ctx_.durable_acks, state = item.log_state](absl::Status st) {
+    state->store(st.ok() ? kLogged : kLogFailed);
     if (!st.ok()) {
       // Not acked: the producer resends, and gets its ack once the batch commits.
       shared->End(ToGrpcStatus(st), false);

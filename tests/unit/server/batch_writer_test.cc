@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "server/micro_batcher.h"
 #include "server/sink/memory_sink.h"
 
@@ -71,6 +73,42 @@ TEST(BatchWriterTest, ShowsRetryingWithTheLastErrorWhileTheDatabaseIsDown) {
   EXPECT_GE(stats.sink.attempts, 2u);
   EXPECT_EQ(stats.last_committed_id, 5u);
   EXPECT_EQ(stats.pending_batches, 1u);
+}
+
+TEST(BatchWriterTest, QueuedBatchesConfirmedInTheLogAreSpilledAndReadBack) {
+  MemorySink sink;
+  sink.FailNextWrites(1000000, absl::UnavailableError("down"));
+  std::map<uint64_t, SealedBatch> originals;
+  std::vector<uint64_t> loaded;
+  absl::Mutex mu;
+  WriterHooks hooks;
+  hooks.load = [&](const SealedBatch& b) -> absl::StatusOr<SealedBatch> {
+    absl::MutexLock lock(&mu);
+    loaded.push_back(b.batch_id);
+    SealedBatch copy = originals[b.batch_id];
+    copy.items[0].on_committed = nullptr;  // as read back from the log: data only
+    return copy;
+  };
+  BatchWriter writer(&sink, kFast, 0, hooks);
+  std::vector<int> order;
+  writer.Start();
+  for (uint64_t id = 1; id <= 8; ++id) {
+    SealedBatch b = Batch(id, {"e" + std::to_string(id)}, &order);
+    b.items[0].log_state = std::make_shared<std::atomic<int>>(id == 7 ? kLogFailed : kLogged);
+    {
+      absl::MutexLock lock(&mu);
+      originals[id] = b;
+    }
+    writer.Enqueue(std::move(b));
+  }
+  sink.FailNextWrites(0, absl::OkStatus());
+  ASSERT_TRUE(writer.WaitCommitted(8, absl::Now() + absl::Seconds(10)));
+  writer.Stop();
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8})) << "every batch completes, in order";
+  EXPECT_EQ(loaded, (std::vector<uint64_t>{5, 6, 8}))
+      << "the first four stay whole; a batch with a record the log refused is never spilled";
+  EXPECT_EQ(sink.rows().size(), 8u);
+  EXPECT_EQ(writer.Stats().committed_events, 8u);
 }
 
 TEST(BatchWriterTest, TheMicroBatcherHandsSealedBatchesToTheWriter) {
