@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The log budget: while the database is unreachable, producers are acked from the log until it
+# reaches --wal-max-bytes; then new batches get UNAVAILABLE with a retry-after-ms hint and
+# `ingest-admin status` shows intake 'refusing'. Once the database is back the backlog commits,
+# log space is freed, intake resumes, and every acked event is stored exactly once.
+# The server reaches PostgreSQL through a TCP relay of this test's own (tcp_proxy.py): stopping
+# the relay is the outage, so other tests sharing the cluster are not disturbed.
+source "$(dirname "$0")/lib.sh"
+
+pg_port="$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$INGEST_TEST_DSN")"
+[[ -n "$pg_port" ]] || e2e_fail "INGEST_TEST_DSN names no port=: $INGEST_TEST_DSN"
+proxy_port="$(e2e_free_port)"
+proxy_pid=""
+proxy_start() {
+  "$E2E_PYTHON" "$(dirname "$0")/tcp_proxy.py" "$proxy_port" "$pg_port" &
+  proxy_pid=$!
+  for ((i = 0; i < 50; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  e2e_fail "the TCP relay did not start on port $proxy_port"
+}
+proxy_stop() {
+  [[ -n "$proxy_pid" ]] || return 0
+  kill "$proxy_pid" 2>/dev/null || true
+  wait "$proxy_pid" 2>/dev/null || true  # it dies of SIGTERM: not a failure of the test
+  proxy_pid=""
+}
+e2e_on_exit 'proxy_stop'
+
+e2e_create_db
+# The password file names the cluster's port; the relay's port needs its own line.
+[[ -r "${PGPASSFILE:-}" ]] || e2e_fail "PGPASSFILE is unset or unreadable"
+sed "s/^\([^:]*\):$pg_port:/\1:$proxy_port:/" "$PGPASSFILE" >"$E2E_TMP/pgpass"
+cat "$PGPASSFILE" >>"$E2E_TMP/pgpass"
+chmod 600 "$E2E_TMP/pgpass"
+proxy_start
+E2E_DSN="$E2E_DSN port=$proxy_port" PGPASSFILE="$E2E_TMP/pgpass" \
+  e2e_start_server --ack durable --wal-segment-bytes 1MiB --wal-max-bytes 6MiB
+
+timeout -k 5 240 "$INGEST_GENERATOR" --target "$E2E_INGEST_ADDR" --continuous --duration 30s --events 200 \
+  --interval 0.02 --connect-timeout 60s --drain-timeout 120s --acked-log "$E2E_TMP/acked.log" --json \
+  >"$E2E_TMP/generator.json" 2>"$E2E_TMP/generator.err" &
+gen=$!
+sleep 2  # the producer's state is loaded from the database on its first batch
+
+e2e_log "cutting the server off from PostgreSQL"
+proxy_stop
+acked_at_block="$(wc -l <"$E2E_TMP/acked.log")"
+refusing=no
+for ((i = 0; i < 600; i++)); do
+  if e2e_admin status --json >"$E2E_TMP/status.json" 2>/dev/null &&
+    [[ "$(e2e_json "$E2E_TMP/status.json" 'd["intake_mode"]')" == refusing ]]; then
+    refusing=yes
+    break
+  fi
+  sleep 0.1
+done
+[[ $refusing == yes ]] || e2e_fail "intake never became 'refusing' with the log over its budget"
+acked_while_down="$(wc -l <"$E2E_TMP/acked.log")"
+((acked_while_down > acked_at_block)) || e2e_fail "nothing was acked from the log while the database was unreachable"
+e2e_log "ok: acked from the log while the database was down ($((acked_while_down - acked_at_block)) events), then refusing: $(e2e_json "$E2E_TMP/status.json" 'd["intake_reason"]')"
+sleep 3
+proxy_start
+e2e_log "PostgreSQL reachable again"
+
+rc=0
+wait "$gen" || rc=$?
+[[ $rc -eq 0 ]] || { tail -n 5 "$E2E_TMP/generator.err" >&2; e2e_fail "generator exited $rc"; }
+((  $(e2e_json "$E2E_TMP/generator.json" 'd["reconnects"]') > 0 )) ||
+  e2e_fail "the generator was never refused while the log was full"
+e2e_admin flush --timeout 60s >/dev/null || e2e_fail "ingest-admin flush failed"
+e2e_admin status --json >"$E2E_TMP/status.json"
+e2e_assert_eq accepting "$(e2e_json "$E2E_TMP/status.json" 'd["intake_mode"]')" "intake mode after the backlog drained"
+
+LC_ALL=C sort -u "$E2E_TMP/acked.log" >"$E2E_TMP/acked.sorted"
+acked="$(wc -l <"$E2E_TMP/acked.sorted")"
+rows="$(e2e_sql 'SELECT count(*) FROM user_events')"
+distinct="$(e2e_sql 'SELECT count(DISTINCT event_id) FROM user_events')"
+e2e_sql "SELECT event_id FROM user_events" | LC_ALL=C sort >"$E2E_TMP/table.sorted"
+lost="$(LC_ALL=C comm -23 "$E2E_TMP/acked.sorted" "$E2E_TMP/table.sorted" | wc -l)"
+e2e_log "events acked $acked, rows $rows, lost $lost, duplicated $((rows - distinct))"
+e2e_assert_eq 0 "$lost" "acked event ids missing from user_events"
+e2e_assert_eq 0 "$((rows - distinct))" "event ids stored twice"
+e2e_log "PASS"
