@@ -35,9 +35,9 @@ void BatchWriter::Enqueue(SealedBatch batch) {
   queue_.push_back(std::move(batch));
   stats_.pending_batches = queue_.size();
   if (!hooks_.load) return;
-  // Behind the first few, spill every batch whose records are all confirmed in the log (a batch
+  // Behind the front, spill every batch whose records are all confirmed in the log (a batch
   // holding a record the log refused stays whole: it can only be written from memory). The
-  // first few are left alone: the writer thread may be reading the front one.
+  // front is left alone: the writer thread is reading it.
   for (size_t i = kResidentBatches; i < queue_.size(); ++i) {
     SealedBatch& b = queue_[i];
     if (b.spilled || !b.AllLogged()) continue;

@@ -36,8 +36,9 @@ struct WriterHooks {
   std::function<absl::StatusOr<SealedBatch>(const SealedBatch&)> load;
 };
 
-// Sealed batches kept whole in memory while waiting for the database; later ones are spilled.
-inline constexpr size_t kResidentBatches = 4;
+// Sealed batches kept whole in memory while waiting for the database (the one being written);
+// later ones are spilled.
+inline constexpr size_t kResidentBatches = 1;
 
 struct WriterStats {
   uint64_t last_committed_id = 0;
