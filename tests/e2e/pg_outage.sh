@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # PostgreSQL dies (immediate shutdown) while generators stream and comes back
 # E2E_OUTAGE_SECONDS later (default 10; the 30 s of the issue:
-# `E2E_OUTAGE_SECONDS=30 scripts/test.sh -R pg_outage`). Afterwards every acked event is a row
-# of user_events exactly once. Stops the shared test cluster, so ctest runs it alone.
+# `E2E_OUTAGE_SECONDS=30 scripts/test.sh -R pg_outage`), then twice more for E2E_OUTAGE_SECONDS/2
+# each; during the last outage the server is also killed with -9 and restarted while PostgreSQL
+# is still down (both faults at once). Afterwards every acked event is a row of user_events
+# exactly once. Stops the shared test cluster, so ctest runs it alone.
 source "$(dirname "$0")/lib.sh"
 
 [[ -n "${INGEST_PG_SCRIPT:-}" ]] ||
   e2e_skip "INGEST_PG_SCRIPT is unset; scripts/test.sh sets it to scripts/pg.sh"
 OUTAGE="${E2E_OUTAGE_SECONDS:-10}"
-RUN_SECONDS=$((OUTAGE + 30))
+SHORT=$(((OUTAGE + 1) / 2))
+RUN_SECONDS=$((OUTAGE + 2 * SHORT + 40))
+E2E_LISTEN="127.0.0.1:$(e2e_free_port)"
+E2E_ADMIN_LISTEN="127.0.0.1:$(e2e_free_port)"
 
 pg_up() { psql -X -q -tA -d "$INGEST_TEST_DSN" -c 'SELECT 1' >/dev/null 2>&1; }
 # Whatever happens below, the shared cluster runs again when this test exits.
@@ -21,7 +26,7 @@ e2e_log "starting 2 generators for ${RUN_SECONDS}s (50 events every 0.1 s each)"
 pids=()
 for i in 1 2; do
   timeout -k 5 $((RUN_SECONDS + 150)) "$INGEST_GENERATOR" --target "$E2E_INGEST_ADDR" \
-    --continuous --duration "${RUN_SECONDS}s" --events 50 --interval 0.1 --drain-timeout 120s \
+    --continuous --duration "${RUN_SECONDS}s" --events 50 --interval 0.1 --drain-timeout 120s --connect-timeout 60s \
     --acked-log "$E2E_TMP/acked-$i.log" --json \
     >"$E2E_TMP/generator-$i.json" 2>"$E2E_TMP/generator-$i.err" &
   pids+=($!)
@@ -45,6 +50,28 @@ done
 "$INGEST_PG_SCRIPT" start
 e2e_log "PostgreSQL is back"
 [[ $saw_retrying == yes ]] || e2e_fail "ingest-admin status never showed sink state 'retrying' during the outage"
+
+for cycle in 2 3; do
+  sleep 4
+  e2e_log "outage $cycle: stopping PostgreSQL (immediate) for ${SHORT}s"
+  "$INGEST_PG_SCRIPT" stop-immediate
+  if ((cycle == 3)); then
+    e2e_log "and killing ingest-server with -9 while PostgreSQL is down"
+    kill -KILL "$E2E_SERVER_PID"
+    wait "$E2E_SERVER_PID" 2>/dev/null || true
+    E2E_SERVER_PID=""
+    # The restarted server waits for PostgreSQL before it listens; bring it back meanwhile.
+    (sleep "$SHORT"; "$INGEST_PG_SCRIPT" start >/dev/null) &
+    restarter=$!
+    e2e_start_server
+    wait "$restarter"
+  else
+    sleep "$SHORT"
+    e2e_server_alive || { e2e_server_log_tail; e2e_fail "ingest-server died during outage $cycle"; }
+    "$INGEST_PG_SCRIPT" start
+  fi
+  e2e_log "PostgreSQL is back after outage $cycle"
+done
 
 for i in 1 2; do
   rc=0
