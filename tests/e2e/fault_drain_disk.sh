@@ -59,14 +59,5 @@ e2e_stop_server
 e2e_start_server "${SERVER_OPTS[@]}"
 e2e_admin flush --timeout 60s >/dev/null || e2e_fail "ingest-admin flush failed after the faults"
 
-LC_ALL=C sort -u "$E2E_TMP"/acked-*.log >"$E2E_TMP/acked.sorted"
-acked="$(wc -l <"$E2E_TMP/acked.sorted")"
-rows="$(e2e_sql 'SELECT count(*) FROM user_events')"
-distinct="$(e2e_sql 'SELECT count(DISTINCT event_id) FROM user_events')"
-e2e_sql "SELECT event_id FROM user_events" | LC_ALL=C sort >"$E2E_TMP/table.sorted"
-lost="$(LC_ALL=C comm -23 "$E2E_TMP/acked.sorted" "$E2E_TMP/table.sorted" | wc -l)"
-e2e_log "events acked $acked, rows $rows, lost $lost, duplicated $((rows - distinct))"
-((acked > 0)) || e2e_fail "nothing was acked"
-e2e_assert_eq 0 "$lost" "acked event ids missing from user_events"
-e2e_assert_eq 0 "$((rows - distinct))" "event ids stored twice"
+e2e_assert_acked_stored_once
 e2e_log "PASS"

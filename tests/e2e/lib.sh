@@ -151,6 +151,23 @@ e2e_free_port() {
   "$E2E_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# e2e_assert_acked_stored_once [CONTEXT]: the fault tests' oracle over every $E2E_TMP/acked*.log
+# (the generators' --acked-log): each acked event_id is a row of user_events, and no event_id is
+# stored twice. Prints the counts, prefixed by CONTEXT (e.g. "kills 7, restarts 9").
+e2e_assert_acked_stored_once() {
+  local context="${1:-}" acked rows distinct lost
+  LC_ALL=C sort -u "$E2E_TMP"/acked*.log >"$E2E_TMP/acked.sorted"
+  acked="$(wc -l <"$E2E_TMP/acked.sorted")"
+  rows="$(e2e_sql 'SELECT count(*) FROM user_events')"
+  distinct="$(e2e_sql 'SELECT count(DISTINCT event_id) FROM user_events')"
+  e2e_sql "SELECT event_id FROM user_events" | LC_ALL=C sort >"$E2E_TMP/table.sorted"
+  lost="$(LC_ALL=C comm -23 "$E2E_TMP/acked.sorted" "$E2E_TMP/table.sorted" | wc -l)"
+  e2e_log "${context:+$context, }events acked $acked, rows $rows, lost $lost, duplicated $((rows - distinct))"
+  ((acked > 0)) || e2e_fail "nothing was acked"
+  e2e_assert_eq 0 "$lost" "acked event ids missing from user_events"
+  e2e_assert_eq 0 "$((rows - distinct))" "event ids stored twice"
+}
+
 # ingest-admin against this test's server.
 e2e_admin() { "$INGEST_ADMIN" --target "$E2E_ADMIN_ADDR" "$@"; }
 
