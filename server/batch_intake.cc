@@ -21,12 +21,12 @@ std::string BatchContentHash(const v1::EventBatch& batch) {
   return h.Finish();
 }
 
-WindowItem BuildWindowItem(const v1::EventBatch& batch, absl::Time now) {
+WindowItem BuildWindowItem(const v1::EventBatch& batch, std::string content_hash, absl::Time now) {
   WindowItem item;
   item.source = Source::kStream;
   item.origin = batch.producer_id();
   item.sequence = batch.sequence();
-  item.content_hash = BatchContentHash(batch);
+  item.content_hash = std::move(content_hash);
   item.received_us = ToMicros(now);
   item.bytes = batch.ByteSizeLong();
   item.events.reserve(batch.events_size());

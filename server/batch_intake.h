@@ -13,7 +13,12 @@ namespace ingest::server {
 // SHA-256 of the batch's events (not producer_id or sequence): equal content, equal hash.
 std::string BatchContentHash(const v1::EventBatch& batch);
 
-// `now` is the server's clock for validation; the item's hash, ack and rows are filled in.
-WindowItem BuildWindowItem(const v1::EventBatch& batch, absl::Time now);
+// `now` is the server's clock for validation; `content_hash` is BatchContentHash(batch), which
+// the caller already computed to admit the batch. The item's ack and rows are filled in.
+WindowItem BuildWindowItem(const v1::EventBatch& batch, std::string content_hash, absl::Time now);
+// The same, computing the hash.
+inline WindowItem BuildWindowItem(const v1::EventBatch& batch, absl::Time now) {
+  return BuildWindowItem(batch, BatchContentHash(batch), now);
+}
 
 }  // namespace ingest::server

@@ -117,7 +117,7 @@ grpc::Status EventStream::Process() {
                                 [shared, slot](const v1::BatchAck& ack) { shared->Fill(slot, ack); });
     return grpc::Status::OK;
   }
-  WindowItem item = BuildWindowItem(request_, ctx_.clock->Now());
+  WindowItem item = BuildWindowItem(request_, hash, ctx_.clock->Now());
   ctx_.counters->received += request_.events_size();
   ctx_.counters->accepted += item.ack.accepted();
   ctx_.counters->rejected += item.ack.rejected();

@@ -56,15 +56,10 @@ std::string UpsertSql(bool update_on_conflict) {
 }
 
 void StageEvents(pqxx::work& tx, const SealedBatch& batch) {
-  pqxx::stream_to out(tx, "ingest_staging", kEventColumns);
+  pqxx::stream_to out = OpenEventStaging(tx);
   int ord = 0;
   for (const auto& item : batch.items) {
-    const std::string source = SourceText(item.source);
-    for (const auto& e : item.events) {
-      out << std::make_tuple(ord++, e.event_id, e.user_id, e.event_type, e.product_id, e.product_name,
-                             e.product_category, e.price_cents, e.quantity, e.event_time_us, e.session_id,
-                             e.device_type, source);
-    }
+    for (const auto& e : item.events) StageEvent(out, ord++, e, item);
   }
   out.complete();
 }
@@ -111,6 +106,16 @@ void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, uint64_
 }
 
 }  // namespace
+
+pqxx::stream_to OpenEventStaging(pqxx::transaction_base& tx) {
+  return pqxx::stream_to(tx, "ingest_staging", kEventColumns);
+}
+
+void StageEvent(pqxx::stream_to& out, int ord, const EventRow& e, const WindowItem& item) {
+  out << std::make_tuple(ord, e.event_id, e.user_id, e.event_type, e.product_id, e.product_name,
+                         e.product_category, e.price_cents, e.quantity, e.event_time_us, e.session_id,
+                         e.device_type, std::string(SourceText(item.source)));
+}
 
 void CreateStagingTables(pqxx::connection& conn) {
   pqxx::nontransaction tx(conn);

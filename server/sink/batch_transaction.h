@@ -4,6 +4,8 @@
 #pragma once
 
 #include <pqxx/connection>
+#include <pqxx/stream_to>
+#include <pqxx/transaction_base>
 
 #include <string>
 
@@ -16,6 +18,11 @@ struct BatchTransactionOptions {
   std::string server_id;
   bool update_on_conflict = true;
 };
+
+// COPY into ingest_staging: open the stream, then stage each event row (`ord` orders duplicates
+// of an event_id: the highest wins).
+pqxx::stream_to OpenEventStaging(pqxx::transaction_base& tx);
+void StageEvent(pqxx::stream_to& out, int ord, const EventRow& e, const WindowItem& item);
 
 // Creates the session's temporary staging tables (emptied at each commit).
 void CreateStagingTables(pqxx::connection& conn);

@@ -1,12 +1,12 @@
 #include "server/sink/isolated_upsert.h"
 
 #include <algorithm>
-#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/event_row.h"
 #include "common/validation.h"
+#include "server/sink/batch_transaction.h"
 
 namespace ingest::server {
 namespace {
@@ -53,13 +53,8 @@ IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch, co
         pqxx::subtransaction row(tx, "row");
         row.exec("TRUNCATE ingest_staging");
         {
-          pqxx::stream_to out(row, "ingest_staging",
-                              std::vector<std::string>{"ord", "event_id", "user_id", "event_type", "product_id",
-                                                       "product_name", "product_category", "price_cents", "quantity",
-                                                       "event_us", "session_id", "device_type", "source"});
-          out << std::make_tuple(0, e.event_id, e.user_id, e.event_type, e.product_id, e.product_name,
-                                 e.product_category, e.price_cents, e.quantity, e.event_time_us, e.session_id,
-                                 e.device_type, std::string(SourceText(item.source)));
+          pqxx::stream_to out = OpenEventStaging(row);
+          StageEvent(out, 0, e, item);
           out.complete();
         }
         auto counts = row.exec_params(upsert_sql, batch.batch_id);
