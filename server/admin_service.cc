@@ -54,10 +54,11 @@ grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStat
   sink->set_last_error(writer.sink.last_error);
   sink->set_attempts(writer.sink.attempts);
   if (writer.sink.retrying) *sink->mutable_next_attempt() = ToProtoTime(writer.sink.next_attempt);
-  if (ctx_.log->WalBytes() > ctx_.wal_max_bytes) {
-    out->set_intake_mode("refusing");
+  if (ctx_.budget->Full()) {
+    out->set_intake_mode("throttling");
     out->set_intake_reason(absl::StrCat("the write-ahead log holds ", ctx_.log->WalBytes(), " bytes, over --wal-max-bytes ",
-                                        ctx_.wal_max_bytes, "; new batches get UNAVAILABLE until commits free space"));
+                                        ctx_.budget->max_bytes(), ": ", ctx_.budget->waiting(),
+                                        " streams wait for commits to free space and uploads get UNAVAILABLE"));
   } else if (writer.sink.retrying && ctx_.ack_mode == "committed") {
     out->set_intake_mode("throttling");
     out->set_intake_reason(absl::StrCat("PostgreSQL is unavailable (", writer.sink.last_error,
@@ -65,7 +66,7 @@ grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStat
   } else if (writer.sink.retrying) {
     out->set_intake_mode("accepting");
     out->set_intake_reason(absl::StrCat("PostgreSQL is unavailable; batches are acked from the log, which holds ",
-                                        ctx_.log->WalBytes(), " of ", ctx_.wal_max_bytes, " bytes"));
+                                        ctx_.log->WalBytes(), " of ", ctx_.budget->max_bytes(), " bytes"));
   } else {
     out->set_intake_mode("accepting");
   }

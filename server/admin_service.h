@@ -12,6 +12,7 @@
 #include "server/durable_log.h"
 #include "server/micro_batcher.h"
 #include "server/sink/postgres_reader.h"
+#include "server/log_budget.h"
 #include "server/stream_directory.h"
 
 namespace ingest::server {
@@ -30,7 +31,7 @@ struct AdminContext {
   StreamDirectory* streams;
   PostgresReader* reader;
   DurableLog* log;
-  uint64_t wal_max_bytes;
+  LogBudget* budget;
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {

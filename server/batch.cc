@@ -6,12 +6,31 @@ namespace ingest::server {
 
 const char* SourceText(Source source) { return source == Source::kFile ? "file" : "stream"; }
 
-WalPosition SealedBatch::WalFirst() const { return items.empty() ? WalPosition() : items.front().wal_pos; }
+namespace {
+// Recovered items carry no state: they came from the log.
+bool InLog(const WindowItem& item) { return !item.log_state || item.log_state->load() == kLogged; }
+}  // namespace
+
+WalPosition SealedBatch::WalFirst() const {
+  for (const auto& item : items) {
+    if (InLog(item)) return item.wal_pos;
+  }
+  return WalPosition();
+}
 
 WalPosition SealedBatch::WalEnd() const {
-  if (items.empty()) return WalPosition();
-  // Records have at least one byte, so any offset past the last record's start ends the range.
-  return WalPosition{items.back().wal_pos.segment, items.back().wal_pos.offset + 1};
+  for (auto it = items.rbegin(); it != items.rend(); ++it) {
+    // Records have at least one byte, so any offset past the last record's start ends the range.
+    if (InLog(*it)) return WalPosition{it->wal_pos.segment, it->wal_pos.offset + 1};
+  }
+  return WalPosition();
+}
+
+bool SealedBatch::AnyLogPending() const {
+  for (const auto& item : items) {
+    if (item.log_state && item.log_state->load() == kLogPending) return true;
+  }
+  return false;
 }
 
 size_t SealedBatch::EventCount() const {

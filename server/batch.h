@@ -55,7 +55,8 @@ struct SealedBatch {
   int64_t window_start_us = 0;
   int64_t window_end_us = 0;
   std::vector<WindowItem> items;
-  // The log range of the batch, [first record, just after the last record), set when sealed.
+  // The log range of the batch, [first record, just after the last record): set when sealed,
+  // and again once every record is settled, before offsets/N is written or the batch spilled.
   WalPosition wal_first;
   WalPosition wal_end;
   // Spilled: the items were dropped from memory (only their completions kept) and are read back
@@ -63,9 +64,12 @@ struct SealedBatch {
   bool spilled = false;
   std::vector<std::function<void()>> spilled_completions;
 
-  // The log range computed from the items.
+  // The log range of the items whose records are in the log. A record the log refused is left
+  // out: its position is handed out again after the failure, so counting it could make the
+  // range cover records of later batches. Final once no item is pending (AnyLogPending).
   WalPosition WalFirst() const;
   WalPosition WalEnd() const;
+  bool AnyLogPending() const;
   size_t EventCount() const;   // valid + rejected events
   size_t RejectCount() const;
   std::vector<std::string> Sources() const;  // distinct origins, in first-seen order

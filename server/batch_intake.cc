@@ -1,34 +1,21 @@
 #include "server/batch_intake.h"
 
 #include "common/event_row.h"
-#include "common/sha256.h"
 #include "common/time_text.h"
 #include "common/utf8.h"
 #include "common/validation.h"
 
 namespace ingest::server {
 
-std::string BatchContentHash(const v1::EventBatch& batch) {
-  Sha256 h;
-  std::string buf;
-  for (const auto& e : batch.events()) {
-    buf.clear();
-    e.SerializeToString(&buf);
-    uint64_t len = buf.size();
-    h.Update(absl::string_view(reinterpret_cast<const char*>(&len), sizeof(len)));
-    h.Update(buf);
-  }
-  return h.Finish();
-}
-
-WindowItem BuildWindowItem(const v1::EventBatch& batch, std::string content_hash, absl::Time now) {
+WindowItem BuildWindowItem(const ReceivedBatch& received, absl::Time now) {
+  const v1::EventBatch& batch = received.batch;
   WindowItem item;
   item.source = Source::kStream;
   item.origin = batch.producer_id();
   item.sequence = batch.sequence();
-  item.content_hash = std::move(content_hash);
+  item.content_hash = received.content_hash;
   item.received_us = ToMicros(now);
-  item.bytes = batch.ByteSizeLong();
+  item.bytes = received.wire_bytes;
   item.events.reserve(batch.events_size());
   item.ack.set_sequence(batch.sequence());
   for (int i = 0; i < batch.events_size(); ++i) {

@@ -1,4 +1,4 @@
-// Turns a received EventBatch into a WindowItem: each event validated, valid ones mapped to rows,
+// Turns a received batch into a WindowItem: each event validated, valid ones mapped to rows,
 // invalid ones to rejects with their reason, and the BatchAck computed.
 #pragma once
 
@@ -7,18 +7,15 @@
 #include "absl/time/time.h"
 #include "ingest/v1/ingest.pb.h"
 #include "server/batch.h"
+#include "server/received_batch.h"
 
 namespace ingest::server {
 
-// SHA-256 of the batch's events (not producer_id or sequence): equal content, equal hash.
-std::string BatchContentHash(const v1::EventBatch& batch);
-
-// `now` is the server's clock for validation; `content_hash` is BatchContentHash(batch), which
-// the caller already computed to admit the batch. The item's ack and rows are filled in.
-WindowItem BuildWindowItem(const v1::EventBatch& batch, std::string content_hash, absl::Time now);
-// The same, computing the hash.
-inline WindowItem BuildWindowItem(const v1::EventBatch& batch, absl::Time now) {
-  return BuildWindowItem(batch, BatchContentHash(batch), now);
+// `now` is the server's clock for validation. The item's ack, rows and rejects are filled in.
+WindowItem BuildWindowItem(const ReceivedBatch& received, absl::Time now);
+// The same for a batch already in memory.
+inline WindowItem BuildWindowItem(v1::EventBatch batch, absl::Time now) {
+  return BuildWindowItem(FromEventBatch(std::move(batch)), now);
 }
 
 }  // namespace ingest::server

@@ -41,6 +41,8 @@ void BatchWriter::Enqueue(SealedBatch batch) {
   for (size_t i = kResidentBatches; i < queue_.size(); ++i) {
     SealedBatch& b = queue_[i];
     if (b.spilled || !b.AllLogged()) continue;
+    b.wal_first = b.WalFirst();
+    b.wal_end = b.WalEnd();
     for (auto& item : b.items) {
       if (item.on_committed) b.spilled_completions.push_back(std::move(item.on_committed));
     }
@@ -65,7 +67,7 @@ WriterStats BatchWriter::Stats() const {
 void BatchWriter::Loop() {
   auto log = Logger("sink");
   while (true) {
-    const SealedBatch* batch;
+    SealedBatch* batch;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_ || !queue_.empty(); };
@@ -104,8 +106,21 @@ void BatchWriter::Loop() {
   }
 }
 
-bool BatchWriter::WriteWithRetry(const SealedBatch& batch, CommitResult* result, SealedBatch* loaded) {
+bool BatchWriter::SettleLogRange(SealedBatch* batch) {
+  // A record waits for its group fsync only for milliseconds; if that fails the process exits.
+  while (batch->AnyLogPending()) {
+    absl::MutexLock lock(&mu_);
+    auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_; };
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping), absl::Milliseconds(1))) return false;
+  }
+  batch->wal_first = batch->WalFirst();
+  batch->wal_end = batch->WalEnd();
+  return true;
+}
+
+bool BatchWriter::WriteWithRetry(SealedBatch& batch, CommitResult* result, SealedBatch* loaded) {
   auto log = Logger("sink");
+  if (!batch.spilled && !SettleLogRange(&batch)) return false;
   absl::Duration delay = backoff_.initial;
   while (true) {
     absl::Status prepared = absl::OkStatus();

@@ -69,8 +69,11 @@ class BatchWriter {
  private:
   void Loop();
   // Writes `batch` until it commits; false on Stop. A spilled batch is read back into `loaded`
-  // first.
-  bool WriteWithRetry(const SealedBatch& batch, CommitResult* result, SealedBatch* written);
+  // first; a resident one first waits for its records to settle in the log (SettleLogRange).
+  bool WriteWithRetry(SealedBatch& batch, CommitResult* result, SealedBatch* loaded);
+  // Waits until no record of `batch` is pending in the log, then sets its log range from the
+  // records that are in it; false on Stop.
+  bool SettleLogRange(SealedBatch* batch);
 
   EventSink* const sink_;
   const Backoff backoff_;

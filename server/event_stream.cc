@@ -1,19 +1,33 @@
 #include "server/event_stream.h"
 
+#include <vector>
+
+#include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits for the raw ack
+
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/status_util.h"
 #include "server/batch_intake.h"
+#include "server/received_batch.h"
 #include "server/wal_record.h"
 
 namespace ingest::server {
 namespace {
 
-// Batches received but not yet acked before the stream stops reading (HTTP/2 flow control then
-// pushes back on the producer).
+// Batches received but not yet acked before the stream stops reading.
 constexpr size_t kMaxUnackedBatches = 256;
-// How long a producer refused for a full log should wait before it retries.
-constexpr int kLogFullRetryAfterMs = 1000;
+
+// The message's bytes as received: a view of its one slice, or the slices joined into `joined`.
+absl::string_view MessageBytes(const grpc::ByteBuffer& buffer, std::vector<grpc::Slice>* slices,
+                               std::string* joined) {
+  if (!buffer.Dump(slices).ok()) return {};
+  auto view = [](const grpc::Slice& s) {
+    return absl::string_view(reinterpret_cast<const char*>(s.begin()), s.size());
+  };
+  if (slices->size() == 1) return view(slices->front());
+  for (const auto& s : *slices) joined->append(view(s).data(), s.size());
+  return *joined;
+}
 
 }  // namespace
 
@@ -32,14 +46,16 @@ void EventStream::Shared::Fill(uint64_t slot, const v1::BatchAck& ack) {
 void EventStream::Shared::Pump() {
   if (finished || reactor == nullptr) return;
   if (!write_in_flight && !slots.empty() && slots.front().has_value()) {
-    writing = std::move(*slots.front());
+    bool own_buffer = false;
+    writing.Clear();  // the previous ack is sent; the serializer needs an empty buffer
+    grpc::SerializationTraits<v1::BatchAck>::Serialize(*slots.front(), &writing, &own_buffer);
     slots.pop_front();
     ++first_slot;
     write_in_flight = true;
     reactor->StartWrite(&writing);
   }
-  if (read_paused && !reads_done && slots.size() < kMaxUnackedBatches) {
-    read_paused = false;
+  if (!reads_done && !read_in_flight && !log_paused && slots.size() < kMaxUnackedBatches) {
+    read_in_flight = true;
     reactor->StartRead(&reactor->request_);
   }
   if (reads_done && slots.empty() && !write_in_flight) FinishNow(final_status);
@@ -55,10 +71,12 @@ EventStream::EventStream(const IngestContext& ctx, grpc::CallbackServerContext* 
     : ctx_(ctx), call_(call), shared_(std::make_shared<Shared>()) {
   absl::MutexLock lock(&shared_->mu);
   shared_->reactor = this;
-  StartRead(&request_);
+  shared_->Pump();
 }
 
 void EventStream::OnReadDone(bool ok) {
+  // read_in_flight stays true until request_ is processed, so that an ack arriving meanwhile
+  // on another thread does not start the next read into request_.
   if (!ok) {  // the client half-closed: ack everything, then OK
     EndAfterAcks(grpc::Status::OK);
     return;
@@ -68,17 +86,33 @@ void EventStream::OnReadDone(bool ok) {
     EndAfterAcks(st);
     return;
   }
-  absl::MutexLock lock(&shared_->mu);
-  if (shared_->finished) return;
-  if (shared_->slots.size() >= kMaxUnackedBatches) {
-    shared_->read_paused = true;
-  } else {
-    StartRead(&request_);
+  if (ctx_.budget != nullptr && ctx_.budget->Full()) {
+    {
+      absl::MutexLock lock(&shared_->mu);
+      shared_->log_paused = true;
+    }
+    std::weak_ptr<Shared> weak = shared_;
+    ctx_.budget->WhenRoom([weak] {
+      if (auto s = weak.lock()) {
+        absl::MutexLock lock(&s->mu);
+        s->log_paused = false;
+        s->Pump();
+      }
+    });
   }
+  absl::MutexLock lock(&shared_->mu);
+  shared_->read_in_flight = false;
+  shared_->Pump();
 }
 
 grpc::Status EventStream::Process() {
-  const std::string& producer = request_.producer_id();
+  std::vector<grpc::Slice> slices;
+  std::string joined;
+  const absl::string_view bytes = MessageBytes(request_, &slices, &joined);
+  auto received = ParseReceivedBatch(bytes);
+  if (!received.ok()) return ToGrpcStatus(received.status());
+  const v1::EventBatch& batch = received->batch;
+  const std::string& producer = batch.producer_id();
   if (producer.empty()) {
     return {grpc::StatusCode::INVALID_ARGUMENT,
             "producer_id is empty: every EventBatch needs the producer's stable id"};
@@ -94,15 +128,8 @@ grpc::Status EventStream::Process() {
             absl::StrCat("this stream belongs to producer '", producer_id_, "' but a batch names '", producer,
                          "': open one stream per producer")};
   }
-  if (ctx_.log_full()) {
-    call_->AddTrailingMetadata("retry-after-ms", std::to_string(kLogFullRetryAfterMs));
-    return {grpc::StatusCode::UNAVAILABLE,
-            "the write-ahead log is at its size limit (--wal-max-bytes) while PostgreSQL catches up; retry "
-            "after the retry-after-ms hint"};
-  }
-  const uint64_t seq = request_.sequence();
-  const std::string hash = BatchContentHash(request_);
-  auto kind = ctx_.producers->Admit(producer, seq, hash);
+  const uint64_t seq = batch.sequence();
+  auto kind = ctx_.producers->Admit(producer, seq, received->content_hash);
   if (!kind.ok()) return ToGrpcStatus(kind.status());
 
   uint64_t slot;
@@ -117,8 +144,8 @@ grpc::Status EventStream::Process() {
                                 [shared, slot](const v1::BatchAck& ack) { shared->Fill(slot, ack); });
     return grpc::Status::OK;
   }
-  WindowItem item = BuildWindowItem(request_, hash, ctx_.clock->Now());
-  ctx_.counters->received += request_.events_size();
+  WindowItem item = BuildWindowItem(*received, ctx_.clock->Now());
+  ctx_.counters->received += batch.events_size();
   ctx_.counters->accepted += item.ack.accepted();
   ctx_.counters->rejected += item.ack.rejected();
   ProducerRegistry* producers = ctx_.producers;
@@ -138,7 +165,7 @@ grpc::Status EventStream::Process() {
       complete();
     }
   };
-  std::string record = EncodeWalRecord(item, request_.SerializeAsString());
+  std::string record = EncodeWalRecord(item, bytes);
   absl::Status added = ctx_.batcher->Add(std::move(item), std::move(record), std::move(logged));
   if (!added.ok()) {
     absl::MutexLock lock(&shared_->mu);
@@ -189,24 +216,6 @@ void EventStream::OnDone() {
   }
   if (!producer_id_.empty()) ctx_.streams->Detach(producer_id_, this);
   delete this;
-}
-
-grpc::ServerBidiReactor<v1::EventBatch, v1::BatchAck>* IngestServiceImpl::StreamEvents(
-    grpc::CallbackServerContext* call) {
-  return new EventStream(ctx_, call);
-}
-
-grpc::ServerReadReactor<v1::FileChunk>* IngestServiceImpl::UploadFile(grpc::CallbackServerContext* call,
-                                                                      v1::UploadResult*) {
-  class Unimplemented final : public grpc::ServerReadReactor<v1::FileChunk> {
-   public:
-    Unimplemented() {
-      Finish({grpc::StatusCode::UNIMPLEMENTED, "UploadFile is not available in this version of ingest-server"});
-    }
-    void OnDone() override { delete this; }
-  };
-  (void)call;
-  return new Unimplemented();
 }
 
 }  // namespace ingest::server

@@ -1,10 +1,11 @@
-// EventStream: the reactor of one StreamEvents call. It reads batches, admits each through the
-// producer's sequence rules, hands new ones to the window, and writes one ack per batch in
-// arrival order as each becomes durable.
+// EventStream: the reactor of one StreamEvents call. It reads each batch as raw bytes (which the
+// write-ahead log keeps as they are), admits it through the producer's sequence rules, hands new
+// ones to the window, and writes one ack per batch in arrival order as each becomes durable.
+// It stops reading — so HTTP/2 flow control pushes back on the producer — while 256 batches
+// wait for their acks or while the log is over its budget.
 #pragma once
 
 #include <deque>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,28 +13,12 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
-#include "ingest/v1/ingest.grpc.pb.h"
-#include "server/clock.h"
-#include "server/counters.h"
-#include "server/micro_batcher.h"
-#include "server/producers.h"
-#include "server/stream_directory.h"
+#include "ingest/v1/ingest.pb.h"
+#include "server/ingest_context.h"
 
 namespace ingest::server {
 
-// What every stream of the server shares.
-struct IngestContext {
-  ProducerRegistry* producers;
-  MicroBatcher* batcher;
-  StreamDirectory* streams;
-  IntakeCounters* counters;
-  Clock* clock;
-  bool durable_acks;  // --ack=durable: ack once in the fsynced log, not once committed
-  // True while the log is over --wal-max-bytes: new batches get UNAVAILABLE with a retry hint.
-  std::function<bool()> log_full = [] { return false; };
-};
-
-class EventStream final : public grpc::ServerBidiReactor<v1::EventBatch, v1::BatchAck> {
+class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   EventStream(const IngestContext& ctx, grpc::CallbackServerContext* call);
 
@@ -49,15 +34,17 @@ class EventStream final : public grpc::ServerBidiReactor<v1::EventBatch, v1::Bat
     EventStream* reactor ABSL_GUARDED_BY(mu);
     std::deque<std::optional<v1::BatchAck>> slots ABSL_GUARDED_BY(mu);  // acks in batch order
     uint64_t first_slot ABSL_GUARDED_BY(mu) = 0;
-    v1::BatchAck writing ABSL_GUARDED_BY(mu);
+    grpc::ByteBuffer writing ABSL_GUARDED_BY(mu);
     bool write_in_flight ABSL_GUARDED_BY(mu) = false;
-    bool read_paused ABSL_GUARDED_BY(mu) = false;
+    bool read_in_flight ABSL_GUARDED_BY(mu) = false;
+    bool log_paused ABSL_GUARDED_BY(mu) = false;  // waiting for room in the log budget
     bool reads_done ABSL_GUARDED_BY(mu) = false;  // half-closed, or ended by an error
     bool finished ABSL_GUARDED_BY(mu) = false;
     grpc::Status final_status ABSL_GUARDED_BY(mu);
 
     uint64_t Reserve() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
     void Fill(uint64_t slot, const v1::BatchAck& ack) ABSL_LOCKS_EXCLUDED(mu);
+    // Writes the next ready ack, reads the next batch if allowed, finishes when all is acked.
     void Pump() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
     void FinishNow(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
     // Ends the stream at once, or once every batch received is acked.
@@ -72,22 +59,8 @@ class EventStream final : public grpc::ServerBidiReactor<v1::EventBatch, v1::Bat
   IngestContext ctx_;
   grpc::CallbackServerContext* call_;
   std::shared_ptr<Shared> shared_;
-  v1::EventBatch request_;
+  grpc::ByteBuffer request_;
   std::string producer_id_;
-};
-
-// The IngestService on the callback API.
-class IngestServiceImpl final : public v1::IngestService::CallbackService {
- public:
-  explicit IngestServiceImpl(const IngestContext& ctx) : ctx_(ctx) {}
-
-  grpc::ServerBidiReactor<v1::EventBatch, v1::BatchAck>* StreamEvents(
-      grpc::CallbackServerContext* call) override;
-  grpc::ServerReadReactor<v1::FileChunk>* UploadFile(grpc::CallbackServerContext* call,
-                                                     v1::UploadResult* result) override;
-
- private:
-  IngestContext ctx_;
 };
 
 }  // namespace ingest::server

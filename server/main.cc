@@ -64,8 +64,8 @@ int main(int argc, char** argv) {
       ->check(Into(&config.wal_segment_bytes, ingest::ParseSize));
   std::string wal_max = "8GiB";
   app.add_option("--wal-max-bytes", wal_max,
-                 "log budget: past it new batches get UNAVAILABLE (with a retry-after-ms hint) until commits "
-                 "free log space")
+                 "log budget: past it streams stop reading new batches (flow control) and uploads get "
+                 "UNAVAILABLE with a retry-after-ms hint, until commits free log space")
       ->capture_default_str()
       ->check(Into(&config.wal_max_bytes, ingest::ParseSize));
   app.add_flag("--verify-checkpoints", config.verify_checkpoints,

@@ -14,7 +14,8 @@
 #include "common/units.h"
 #include "server/admin_service.h"
 #include "server/durable_log.h"
-#include "server/event_stream.h"
+#include "server/ingest_service.h"
+#include "server/log_budget.h"
 #include "server/server_id.h"
 #include "server/sink/postgres_sink.h"
 
@@ -135,9 +136,13 @@ int Run(const ServerConfig& config) {
   log->info("database ready; the next batch is {}", last_batch + 1);
 
   DurableLog* wal = durable->get();
+  LogBudget budget([wal] { return wal->WalBytes(); }, config.wal_max_bytes);
   BatchWriter writer(&sink, Backoff{}, last_batch,
                      WriterHooks{[wal](const SealedBatch& b) { return wal->BeforeWrite(b); },
-                                 [wal](const SealedBatch& b, const CommitResult& r) { wal->AfterCommit(b, r); },
+                                 [wal, &budget](const SealedBatch& b, const CommitResult& r) {
+                                   wal->AfterCommit(b, r);  // removes the segments it no longer needs
+                                   budget.Recheck();
+                                 },
                                  [wal](const SealedBatch& b) { return wal->Load(b); }});
   MicroBatcher batcher(WindowLimits{config.trigger, config.max_batch_events, config.max_batch_bytes},
                        SystemClock::Get(), &writer, last_batch + 1, wal);
@@ -164,8 +169,7 @@ int Run(const ServerConfig& config) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   IngestServiceImpl ingest_service(IngestContext{&producers, &batcher, &streams, &counters, SystemClock::Get(),
-                                                config.ack_mode == "durable",
-                                                [wal, max = config.wal_max_bytes] { return wal->WalBytes() > max; }});
+                                                config.ack_mode == "durable", &budget});
   std::string ingest_address, admin_address;
   auto ingest_server = Listen(config.listen, &ingest_service, &ingest_address);
   if (!ingest_server) {
@@ -174,7 +178,7 @@ int Run(const ServerConfig& config) {
   }
   AdminContext admin_ctx{INGEST_VERSION, server_id, started_at, config.trigger, config.flush_timeout,
                          config.ack_mode, {}, &batcher, &writer, &counters, &streams, &reader, wal,
-                         config.wal_max_bytes};
+                         &budget};
   AdminServiceImpl admin_service(admin_ctx);
   auto admin_server = Listen(config.admin_listen, &admin_service, &admin_address);
   if (!admin_server) {

@@ -18,7 +18,7 @@ struct ServerConfig {
   bool update_on_conflict = true;
   std::string ack_mode = "durable";  // durable: ack once in the fsynced log; committed: once in PostgreSQL
   uint64_t wal_segment_bytes = 64ull << 20;
-  uint64_t wal_max_bytes = 8ull << 30;  // log budget; over it new batches are refused (UNAVAILABLE)
+  uint64_t wal_max_bytes = 8ull << 30;  // log budget; over it streams stop reading, uploads get UNAVAILABLE
   bool verify_checkpoints = false;  // check the log and checkpoints, report, exit
   std::string checkpoint_dir = ".local/checkpoints";
   std::string server_id;  // empty: the one kept in checkpoint_dir, created on first start

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/event_row.h"
+#include "server/received_batch.h"
 
 namespace ingest::server {
 namespace {
@@ -46,7 +47,7 @@ class Reader {
 
 }  // namespace
 
-std::string EncodeWalRecord(const WindowItem& item, const std::string& batch_bytes) {
+std::string EncodeWalRecord(const WindowItem& item, absl::string_view batch_bytes) {
   std::string out;
   out.reserve(64 + item.origin.size() + batch_bytes.size());
   PutFixed<uint8_t>(&out, kWalRecordVersion);
@@ -56,7 +57,7 @@ std::string EncodeWalRecord(const WindowItem& item, const std::string& batch_byt
   PutBytes(&out, item.origin);
   PutBytes(&out, item.content_hash);
   PutBytes(&out, item.ack.SerializeAsString());
-  out.append(batch_bytes);
+  out.append(batch_bytes.data(), batch_bytes.size());
   return out;
 }
 
@@ -75,12 +76,13 @@ absl::StatusOr<WindowItem> DecodeWalRecord(absl::string_view record) {
     return absl::DataLossError("log record header is truncated or malformed");
   }
   item.source = source == 1 ? Source::kFile : Source::kStream;
-  v1::EventBatch batch;
-  if (!batch.ParseFromArray(r.rest().data(), static_cast<int>(r.rest().size()))) {
+  auto received = ParseReceivedBatch(r.rest());
+  if (!received.ok()) {
     return absl::DataLossError(absl::StrCat("log record of '", item.origin, "' sequence ", item.sequence,
-                                            " holds a batch that does not parse"));
+                                            " holds a batch that does not parse: ", received.status().message()));
   }
-  item.bytes = r.rest().size();
+  const v1::EventBatch& batch = received->batch;
+  item.bytes = received->wire_bytes;
   absl::flat_hash_map<uint32_t, const v1::Rejection*> rejected;
   for (const auto& rej : item.ack.rejections()) rejected[rej.index()] = &rej;
   item.events.reserve(batch.events_size() - rejected.size());

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/status_util.h"
 #include "server/wal/durable_file.h"
@@ -258,6 +259,10 @@ void WalWriter::FailQueuedFrom(WalPosition failed, const absl::Status& status) {
 }
 
 void WalWriter::SyncOpenSegment() {
+  if (FailpointArmed("wal_fsync_eio")) {
+    Fatal(absl::StrCat("fdatasync of log segment ", WalSegmentPath(options_.dir, fd_segment_), " [failpoint wal_fsync_eio]"),
+          EIO);
+  }
   if (fdatasync(fd_) != 0) {
     Fatal(absl::StrCat("fdatasync of log segment ", WalSegmentPath(options_.dir, fd_segment_)), errno);
   }

@@ -5,6 +5,8 @@
 #   - No room for a new log segment (failpoint wal_enospc): producers get UNAVAILABLE, nothing
 #     is acked that is not durable (what the log refused is acked only once committed), and the
 #     server keeps running and serving its admin API.
+#   - An fsync error of the log (failpoint wal_fsync_eio): the server logs it and exits 70 at
+#     once (retrying fsync is unsafe); the restart recovers and producers resend what was not acked.
 # The oracle: every acked event_id is a row of user_events, exactly once.
 source "$(dirname "$0")/lib.sh"
 
@@ -56,7 +58,26 @@ e2e_server_alive || e2e_fail "ingest-server died when the disk was full"
 e2e_admin health >/dev/null || e2e_fail "ingest-admin health is not SERVING while the disk is full"
 e2e_log "ok: producers were refused ($reconnects reconnects), the server kept running"
 e2e_stop_server
+
+# 3. fsync of the log fails (EIO) under load, from the 100th sync on.
+INGEST_FAILPOINTS=wal_fsync_eio@100 e2e_start_server "${SERVER_OPTS[@]}"
+timeout -k 5 200 "$INGEST_GENERATOR" --target "$E2E_INGEST_ADDR" --continuous --duration 10s --events 100 \
+  --interval 0.01 --connect-timeout 60s --drain-timeout 60s --acked-log "$E2E_TMP/acked-fsync.log" --json \
+  >"$E2E_TMP/fsync.json" 2>"$E2E_TMP/fsync.err" &
+gen=$!
+for ((i = 0; i < 600; i++)); do e2e_server_alive || break; sleep 0.1; done
+e2e_server_alive && e2e_fail "ingest-server kept running after an fsync error of its log"
+rc=0
+wait "$E2E_SERVER_PID" || rc=$?
+E2E_SERVER_PID=""
+e2e_assert_eq 70 "$rc" "ingest-server exit code after an fsync error"
+grep -q "failpoint wal_fsync_eio.* failed: .*the process exits with status 70" "$E2E_TMP/server.log" ||
+  e2e_fail "the server log does not explain the fsync error and the exit"
+e2e_log "ok: the fsync error ended the server with status 70"
 e2e_start_server "${SERVER_OPTS[@]}"
+rc=0
+wait "$gen" || rc=$?
+[[ $rc -eq 0 ]] || { tail -n 5 "$E2E_TMP/fsync.err" >&2; e2e_fail "generator exited $rc after the restart"; }
 e2e_admin flush --timeout 60s >/dev/null || e2e_fail "ingest-admin flush failed after the faults"
 
 e2e_assert_acked_stored_once

@@ -52,16 +52,5 @@ TEST(BatchIntakeTest, ValidEventsBecomeRowsAndInvalidOnesRejectionsWithTheirInde
   EXPECT_NE(item.ack.rejections(0).reason().find("price_cents"), std::string::npos);
 }
 
-TEST(BatchIntakeTest, TheContentHashIgnoresProducerAndSequenceButNotEvents) {
-  v1::EventBatch a = Batch();
-  v1::EventBatch b = Batch();
-  b.set_producer_id("other");
-  b.set_sequence(99);
-  EXPECT_EQ(BatchContentHash(a), BatchContentHash(b));
-  b.mutable_events(2)->set_quantity(2);
-  EXPECT_NE(BatchContentHash(a), BatchContentHash(b));
-  EXPECT_EQ(BatchContentHash(a).size(), 32u);
-}
-
 }  // namespace
 }  // namespace ingest::server

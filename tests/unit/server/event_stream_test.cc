@@ -1,5 +1,5 @@
 // StreamEvents over real gRPC on loopback, with the in-memory sink behind the window.
-#include "server/event_stream.h"
+#include "server/ingest_service.h"
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
