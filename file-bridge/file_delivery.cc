@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/units.h"
 #include "file-bridge/durable_files.h"
@@ -135,6 +136,9 @@ FileDelivery::Step FileDelivery::Archive(const std::string& name, const FileDige
         name);
     return Step::kChanged;
   }
+  // A fault test dies here: the result is in, the file not yet moved (a restart re-uploads it
+  // and the server answers it as a duplicate).
+  FailpointCrash("bridge_before_archive");
   std::string archived_as;
   Step step = MoveWithRetry(name, [&] {
     auto target = mover_.Archive(name, digest, result, clock_->Now());

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <functional>
 #include <string>
 #include <vector>
@@ -27,16 +28,27 @@ struct RejectedRow {
   std::string payload;  // at most 4 KiB
 };
 
-// One received unit of work: an EventBatch of a producer, or an uploaded file.
+// What ingested_files records for an uploaded file; carried by the file's last part.
+struct FileDone {
+  std::string file_name;
+  uint64_t size_bytes = 0;
+  uint32_t accepted = 0;
+  uint32_t rejected = 0;
+};
+
+// One received unit of work: an EventBatch of a producer, or one part (a run of rows) of an
+// uploaded file.
 struct WindowItem {
   Source source = Source::kStream;
   std::string origin;        // producer_id or file name
-  uint64_t sequence = 0;     // the producer's batch sequence (stream only)
-  std::string content_hash;  // SHA-256 of the batch content (stream only)
+  uint64_t sequence = 0;     // stream: the producer's batch sequence; file: the part, from 1
+  // stream: SHA-256 of the batch content (32 bytes); file: the file's sha256 in hex (64 chars).
+  std::string content_hash;
   int64_t received_us = 0;
   std::vector<EventRow> events;  // the valid events, in batch order
   std::vector<RejectedRow> rejects;
-  v1::BatchAck ack;        // the answer, stored for resends (stream only)
+  v1::BatchAck ack;        // stream: the answer, stored for resends; file: the part's rejections
+  std::optional<FileDone> file_done;  // the last part of a file
   size_t bytes = 0;        // approximate payload size, for --max-batch-bytes
   WalPosition wal_pos;     // where its log record starts
   // Set to kLogged once the record is fsynced, kLogFailed if the log refused it; null for items

@@ -1,6 +1,7 @@
 #include "server/ingest_service.h"
 
 #include "server/event_stream.h"
+#include "server/upload_file.h"
 
 namespace ingest::server {
 
@@ -9,13 +10,12 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* IngestServiceImpl::
   return new EventStream(ctx_, call);
 }
 
-grpc::ServerReadReactor<v1::FileChunk>* IngestServiceImpl::UploadFile(grpc::CallbackServerContext*,
-                                                                      v1::UploadResult*) {
+grpc::ServerReadReactor<v1::FileChunk>* IngestServiceImpl::UploadFile(grpc::CallbackServerContext* call,
+                                                                      v1::UploadResult* result) {
+  if (ctx_.files != nullptr && ctx_.upload_workers != nullptr) return new FileUpload(ctx_, call, result);
   class Unimplemented final : public grpc::ServerReadReactor<v1::FileChunk> {
    public:
-    Unimplemented() {
-      Finish({grpc::StatusCode::UNIMPLEMENTED, "UploadFile is not available in this version of ingest-server"});
-    }
+    Unimplemented() { Finish({grpc::StatusCode::UNIMPLEMENTED, "this server is not set up to take file uploads"}); }
     void OnDone() override { delete this; }
   };
   return new Unimplemented();

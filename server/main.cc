@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
   app.add_option("--wal-segment-bytes", segment_bytes, "size of each preallocated write-ahead log segment")
       ->capture_default_str()
       ->check(Into(&config.wal_segment_bytes, ingest::ParseSize));
+  std::string max_upload = "256MiB";
+  app.add_option("--max-upload-bytes", max_upload, "largest file UploadFile takes (RESOURCE_EXHAUSTED past it)")
+      ->capture_default_str()
+      ->check(Into(&config.max_upload_bytes, ingest::ParseSize));
   std::string wal_max = "8GiB";
   app.add_option("--wal-max-bytes", wal_max,
                  "log budget: past it streams stop reading new batches (flow control) and uploads get "

@@ -16,6 +16,7 @@
 #include "server/durable_log.h"
 #include "server/ingest_service.h"
 #include "server/log_budget.h"
+#include "server/upload_file.h"
 #include "server/server_id.h"
 #include "server/sink/postgres_sink.h"
 
@@ -168,8 +169,17 @@ int Run(const ServerConfig& config) {
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  IngestServiceImpl ingest_service(IngestContext{&producers, &batcher, &streams, &counters, SystemClock::Get(),
-                                                config.ack_mode == "durable", &budget});
+  FileRegistry files;
+  UploadWorkers upload_workers;
+  const std::string uploads_dir = config.checkpoint_dir + "/uploads";
+  if (absl::Status st = PrepareUploadsDir(uploads_dir); !st.ok()) {
+    log->error("cannot prepare {} for uploads: {}", uploads_dir, st.message());
+    return 1;
+  }
+  IngestServiceImpl ingest_service(IngestContext{
+      &producers, &batcher, &streams, &counters, SystemClock::Get(), config.ack_mode == "durable", &budget, &files,
+      [&reader](const std::string& sha256) { return reader.LookupFile(sha256); }, uploads_dir,
+      config.max_upload_bytes, &upload_workers});
   std::string ingest_address, admin_address;
   auto ingest_server = Listen(config.listen, &ingest_service, &ingest_address);
   if (!ingest_server) {
@@ -206,6 +216,7 @@ int Run(const ServerConfig& config) {
               "and will resend",
               target, DurationText(config.drain_timeout), writer.Stats().last_committed_id);
   }
+  if (!upload_workers.WaitIdle(drain_deadline)) log->warn("drain: uploads still in progress were cut off");
   ingest_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
   admin_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
   writer.Stop();

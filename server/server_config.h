@@ -25,6 +25,7 @@ struct ServerConfig {
   absl::Duration flush_timeout = absl::Seconds(60);
   absl::Duration drain_timeout = absl::Seconds(30);
   absl::Duration producer_ttl = absl::Hours(24 * 7);
+  uint64_t max_upload_bytes = 256ull << 20;  // UploadFile: larger files get RESOURCE_EXHAUSTED
   std::string ready_file;  // written once listening: ingest=ADDR, admin=ADDR
   std::string log_level = "info";
 };

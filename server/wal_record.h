@@ -1,6 +1,7 @@
-// The write-ahead log record of one received batch: a small header (source, origin, sequence,
-// receive time, content hash, the ack as computed at validation) followed by the batch's bytes
-// exactly as they arrived (never re-encoded).
+// The write-ahead log record of one received batch or file part: a small header (source,
+// origin, sequence, receive time, content hash, the ack as computed at validation) followed by
+// the body: for a stream, the EventBatch's bytes exactly as they arrived (never re-encoded); for
+// a file part, a wire::FilePart (the file arrived as CSV, so its rows are stored parsed).
 // Decoding rebuilds exactly the WindowItem that validation produced, without validating again.
 #pragma once
 
@@ -14,8 +15,8 @@ namespace ingest::server {
 
 inline constexpr uint8_t kWalRecordVersion = 1;
 
-// `batch_bytes` are the EventBatch's bytes as received, which the item was built from.
-std::string EncodeWalRecord(const WindowItem& item, absl::string_view batch_bytes);
+// `body`: the EventBatch's bytes as received, or the serialized wire::FilePart.
+std::string EncodeWalRecord(const WindowItem& item, absl::string_view body);
 
 // DataLoss for a record that does not parse.
 absl::StatusOr<WindowItem> DecodeWalRecord(absl::string_view record);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
+#include "server/sink/file_rows.h"
 #include "server/sink/isolated_upsert.h"
 
 namespace ingest::server {
@@ -15,8 +16,8 @@ namespace {
 const std::vector<std::string> kEventColumns = {
     "ord",        "event_id",   "user_id",  "event_type", "product_id",  "product_name", "product_category",
     "price_cents", "quantity", "event_us", "session_id", "device_type", "source"};
-const std::vector<std::string> kRejectColumns = {"source", "origin", "position", "event_id",
-                                                 "code",   "reason", "payload",  "received_us"};
+const std::vector<std::string> kRejectColumns = {"source", "origin",  "position",    "event_id", "code",
+                                                 "reason", "payload", "received_us", "file_sha256"};
 const std::vector<std::string> kAckColumns = {"producer_id", "sequence", "content_hash", "ack", "seen_us"};
 
 
@@ -65,8 +66,9 @@ void StageEvents(pqxx::work& tx, const SealedBatch& batch) {
 }
 
 void StageReject(pqxx::stream_to& out, const WindowItem& item, const RejectedRow& r) {
+  const std::string file_sha256 = item.source == Source::kFile ? item.content_hash : std::string();
   out << std::make_tuple(std::string(SourceText(item.source)), item.origin, r.position, r.event_id, r.code,
-                         r.reason, r.payload, item.received_us);
+                         r.reason, r.payload, item.received_us, file_sha256);
 }
 
 void StageRejectsAndAcks(pqxx::work& tx, const SealedBatch& batch, const std::vector<RefusedRow>& refused) {
@@ -126,7 +128,8 @@ void CreateStagingTables(pqxx::connection& conn) {
       "ON COMMIT DELETE ROWS");
   tx.exec(
       "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_rejects (source TEXT, origin TEXT, position INTEGER, "
-      "event_id TEXT, code TEXT, reason TEXT, payload TEXT, received_us BIGINT) ON COMMIT DELETE ROWS");
+      "event_id TEXT, code TEXT, reason TEXT, payload TEXT, received_us BIGINT, file_sha256 TEXT) "
+      "ON COMMIT DELETE ROWS");
   tx.exec(
       "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_acks (producer_id TEXT, sequence BIGINT, "
       "content_hash BYTEA, ack BYTEA, seen_us BIGINT) ON COMMIT DELETE ROWS");
@@ -169,12 +172,16 @@ CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch, co
   StageRejectsAndAcks(tx, batch, refused);
   result.rejected = static_cast<uint32_t>(batch.RejectCount() + refused.size());
   result.refused = static_cast<uint32_t>(refused.size());
+  // A file's rows are keyed by (sha256, line): a re-upload of a file cut off half-way stores
+  // each rejected row once.
   tx.exec_params(absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
-                              "event_id, code, reason, payload, received_at) "
+                              "event_id, code, reason, payload, received_at, file_sha256) "
                               "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
-                              "payload, ", Ts("received_us"), " FROM ingest_staging_rejects"),
+                              "payload, ", Ts("received_us"), ", NULLIF(file_sha256, '') FROM ingest_staging_rejects "
+                              "ON CONFLICT (file_sha256, position) WHERE file_sha256 IS NOT NULL DO NOTHING"),
                  opts.server_id, batch.batch_id);
   WriteProducers(tx, opts, batch.batch_id);
+  WriteIngestedFiles(tx, batch, opts.server_id);
   result.write_ms = static_cast<uint32_t>(absl::ToInt64Milliseconds(absl::Now() - start));
   auto committed = tx.exec_params(
       absl::StrCat("INSERT INTO ingest_batches (server_id, batch_id, window_start, window_end, committed_at, "

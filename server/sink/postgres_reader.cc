@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "common/time_text.h"
+#include "server/sink/file_rows.h"
 
 namespace ingest::server {
 namespace {
@@ -49,6 +50,17 @@ absl::StatusOr<v1::ListBatchesResponse> PostgresReader::ListBatches(uint32_t lim
   });
   if (!st.ok()) return st;
   return response;
+}
+
+absl::StatusOr<std::optional<v1::UploadResult>> PostgresReader::LookupFile(const std::string& sha256) {
+  absl::MutexLock lock(&mu_);
+  std::optional<v1::UploadResult> result;
+  absl::Status st = conn_.Run("looking up an uploaded file", [&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    result = LookupIngestedFile(tx, sha256);
+  });
+  if (!st.ok()) return st;
+  return result;
 }
 
 }  // namespace ingest::server

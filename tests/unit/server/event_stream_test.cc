@@ -63,7 +63,8 @@ class EventStreamTest : public ::testing::Test {
   StreamDirectory streams_;
   IntakeCounters counters_;
   IngestServiceImpl service_{
-      IngestContext{&producers_, &batcher_, &streams_, &counters_, SystemClock::Get(), /*durable_acks=*/false}};
+      IngestContext{.producers = &producers_, .batcher = &batcher_, .streams = &streams_,
+                    .counters = &counters_, .clock = SystemClock::Get(), .durable_acks = false}};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
 };
