@@ -194,3 +194,18 @@ e2e_assert_files_equal() {
 e2e_json() {
   "$E2E_PYTHON" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# Python stubs of proto/ingest/v1 in DIR, from protoc and Debian's grpc_python_plugin (the
+# python3-grpc-tools of Debian predates proto3 `optional`).
+e2e_python_stubs() {
+  local dir="$1" plugin
+  plugin="$(command -v grpc_python_plugin || true)"
+  [[ -n "$plugin" ]] || e2e_fail "grpc_python_plugin not found (package protobuf-compiler-grpc); run scripts/setup-deps.sh"
+  "$E2E_PYTHON" -c 'import grpc, google.protobuf' 2>/dev/null ||
+    e2e_fail "$E2E_PYTHON lacks the grpc or protobuf module (packages python3-grpcio, python3-protobuf)"
+  mkdir -p "$dir"
+  protoc -I"$INGEST_SOURCE_DIR/proto" --python_out="$dir" --grpc_out="$dir" \
+    --plugin=protoc-gen-grpc="$plugin" "$INGEST_SOURCE_DIR"/proto/ingest/v1/*.proto ||
+    e2e_fail "protoc could not generate the Python stubs from $INGEST_SOURCE_DIR/proto"
+  e2e_log "ok: Python stubs generated from proto/"
+}
