@@ -27,8 +27,8 @@ std::string EventMixText() {
   return text;
 }
 
-template <typename T, size_t N>
-std::array<T, 100> EventFactory::Table(const Weighted<T> (&mix)[N]) {
+template <typename T>
+std::array<T, 100> EventFactory::Table(absl::Span<const Weighted<T>> mix) {
   std::array<T, 100> table{};
   size_t i = 0;
   for (const auto& w : mix) {
@@ -38,13 +38,14 @@ std::array<T, 100> EventFactory::Table(const Weighted<T> (&mix)[N]) {
   return table;
 }
 
-EventFactory::EventFactory(const Catalog& catalog, uint64_t seed, double invalid_ratio)
+EventFactory::EventFactory(const Catalog& catalog, uint64_t seed, double invalid_ratio,
+                           absl::Span<const Weighted<v1::EventType>> mix)
     : catalog_(catalog),
       invalid_ratio_(invalid_ratio),
       rng_(seed),
-      event_types_(Table(kEventMix)),
-      devices_(Table(kDeviceMix)),
-      quantities_(Table(kQuantityMix)),
+      event_types_(Table(mix)),
+      devices_(Table<v1::DeviceType>(kDeviceMix)),
+      quantities_(Table<int>(kQuantityMix)),
       sessions_(kActiveSessions) {}
 
 EventFactory::Session& EventFactory::NextSession() {

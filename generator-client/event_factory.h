@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "generator-client/catalog.h"
 #include "ingest/v1/event.pb.h"
 #include "ingest/v1/ingest.pb.h"
@@ -28,6 +29,9 @@ inline constexpr Weighted<v1::EventType> kEventMix[] = {
     {v1::EVENT_TYPE_ADD_TO_CART, 15}, {v1::EVENT_TYPE_REMOVE_FROM_CART, 5},
     {v1::EVENT_TYPE_WISHLIST, 5},     {v1::EVENT_TYPE_PURCHASE, 10},
 };
+// The raw_events CSV style knows only view, click and buy (purchase); see csv_event_format.h.
+inline constexpr Weighted<v1::EventType> kRawEventMix[] = {
+    {v1::EVENT_TYPE_VIEW, 70}, {v1::EVENT_TYPE_CLICK, 20}, {v1::EVENT_TYPE_PURCHASE, 10}};
 // Device of a session.
 inline constexpr Weighted<v1::DeviceType> kDeviceMix[] = {
     {v1::DEVICE_TYPE_MOBILE, 55}, {v1::DEVICE_TYPE_DESKTOP, 35}, {v1::DEVICE_TYPE_TABLET, 10}};
@@ -40,8 +44,10 @@ std::string EventMixText();
 class EventFactory {
  public:
   // Events are a function of `seed`; a fraction `invalid_ratio` of them is made invalid on
-  // purpose (quantity 0, empty user_id, price out of range or no event type).
-  EventFactory(const Catalog& catalog, uint64_t seed, double invalid_ratio);
+  // purpose (quantity 0, empty user_id, price out of range or no event type). Event types are
+  // drawn from `mix`.
+  EventFactory(const Catalog& catalog, uint64_t seed, double invalid_ratio,
+               absl::Span<const Weighted<v1::EventType>> mix = kEventMix);
 
   // Clears `batch` (keeping its event objects for reuse) and fills it with `count` events whose
   // ids are <producer_id>-<sequence>-<index>, all stamped with the current time.
@@ -58,8 +64,8 @@ class EventFactory {
     int remaining = 0;  // events left before the user leaves
   };
 
-  template <typename T, size_t N>
-  static std::array<T, 100> Table(const Weighted<T> (&mix)[N]);
+  template <typename T>
+  static std::array<T, 100> Table(absl::Span<const Weighted<T>> mix);
 
   Session& NextSession();
   void MakeInvalid(v1::Event* event);

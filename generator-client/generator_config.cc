@@ -4,8 +4,40 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "generator-client/csv_event_format.h"
+#include "generator-client/csv_file_writer.h"
 
 namespace ingest::generator {
+namespace {
+
+absl::Status ValidateFileMode(const GeneratorConfig& c) {
+  if (!ParseCsvFormat(c.format)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--format '", c.format, "' is unknown; use user_events or raw_events"));
+  }
+  if (!c.acked_log.empty()) {
+    return absl::InvalidArgumentError(
+        "--acked-log lists events a server acked, but --csv-out sends nothing; leave it out (the file "
+        "bridge writes what the server accepted to archive/<file>.result.json)");
+  }
+  if (c.producers != 1) {
+    return absl::InvalidArgumentError(
+        "--producers applies to streams; --csv-out writes one series of files: leave it out, or start "
+        "several event-generators (they may share the folder)");
+  }
+  if (c.rate != 0) {
+    return absl::InvalidArgumentError("--rate paces streams; with --csv-out pace the files with --interval");
+  }
+  if (!c.catalog_out.empty() && IsInsideDirectory(c.catalog_out, c.csv_out)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--catalog-out ", c.catalog_out, " lies inside the --csv-out folder ", c.csv_out,
+                     ", where the file bridge would ingest it as events; put it elsewhere (default "
+                     "data/catalog/products.csv)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::Status ValidateConfig(const GeneratorConfig& c) {
   if (c.target.empty()) return absl::InvalidArgumentError("--target is empty; give host:port");
@@ -47,6 +79,7 @@ absl::Status ValidateConfig(const GeneratorConfig& c) {
                        kMaxProducerIdBytes, " so event ids (<producer>-<sequence>-<index>) fit 50 bytes"));
     }
   }
+  if (!c.csv_out.empty()) return ValidateFileMode(c);
   return absl::OkStatus();
 }
 

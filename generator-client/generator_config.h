@@ -29,6 +29,11 @@ struct GeneratorConfig {
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration drain_timeout = absl::Seconds(60);  // wait for acks after sending stops
   std::optional<uint64_t> seed;                      // nullopt: a random seed, shown in the summary
+  // File mode (seed-compatible): write each batch as a CSV file into `csv_out` instead of
+  // streaming; no server is contacted.
+  std::string csv_out;                                    // empty: stream mode
+  std::string format = "user_events";                     // user_events or raw_events
+  std::string catalog_out = "data/catalog/products.csv";  // written once at start; empty = none
 };
 
 // Longest producer id accepted, so `<producer_id>-<sequence>-<index>` stays within 50 bytes.
@@ -36,7 +41,8 @@ inline constexpr size_t kMaxProducerIdBytes = 28;
 // Largest --events: the index part of an event id has at most 7 digits.
 inline constexpr int kMaxEventsPerBatch = 1000000;
 
-// InvalidArgument naming the option and the allowed values when `config` cannot run.
+// InvalidArgument naming the option and the allowed values when `config` cannot run; with
+// `csv_out`, also the stream-only options that cannot apply to files.
 absl::Status ValidateConfig(const GeneratorConfig& config);
 
 // The producer ids of a run: `producer_id` alone for one producer, `producer_id-1..K` for K,

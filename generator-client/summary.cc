@@ -14,6 +14,22 @@ constexpr size_t kBuckets = 1200;  // kGrowth^1200 us is about 6 hours
 
 double Ms(absl::Duration d) { return absl::ToDoubleMilliseconds(d); }
 
+// `text` as a JSON string, quotes included.
+std::string JsonString(absl::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      absl::StrAppendFormat(&out, "\\u%04x", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace
 
 LatencyHistogram::LatencyHistogram() : buckets_(kBuckets, 0) {}
@@ -91,6 +107,31 @@ std::string FormatSummaryJson(const Summary& s) {
       s.producers, t.batches_sent, t.batches_acked, s.batches_not_acked(), t.batches_resent, t.events_sent,
       t.accepted, t.rejected, t.reconnects, absl::ToDoubleSeconds(s.elapsed), s.events_per_second(),
       Ms(t.latency.Quantile(0.50)), Ms(t.latency.Quantile(0.99)), s.seed);
+}
+
+std::string FormatFileSummaryTable(const FileSummary& s) {
+  std::string out;
+  auto row = [&out](const char* name, const std::string& value) {
+    absl::StrAppendFormat(&out, "%-22s %s\n", name, value);
+  };
+  row("folder", s.dir);
+  row("format", s.format);
+  row("catalog", s.catalog.empty() ? "(none)" : s.catalog);
+  row("files written", absl::StrCat(s.files));
+  if (s.files > 0) row("files", absl::StrCat(s.first_file, s.files > 1 ? " .. " + s.last_file : ""));
+  row("rows", absl::StrCat(s.rows));
+  row("invalid rows", absl::StrCat(s.invalid_rows));
+  row("elapsed", absl::StrFormat("%.3f s", absl::ToDoubleSeconds(s.elapsed)));
+  row("seed", absl::StrCat(s.seed));
+  return out;
+}
+
+std::string FormatFileSummaryJson(const FileSummary& s) {
+  return absl::StrFormat(
+      "{\"mode\":\"csv\",\"dir\":%s,\"format\":%s,\"catalog\":%s,\"files_written\":%d,\"rows\":%d,"
+      "\"invalid_rows\":%d,\"first_file\":%s,\"last_file\":%s,\"elapsed_s\":%.3f,\"seed\":%d}\n",
+      JsonString(s.dir), JsonString(s.format), JsonString(s.catalog), s.files, s.rows, s.invalid_rows,
+      JsonString(s.first_file), JsonString(s.last_file), absl::ToDoubleSeconds(s.elapsed), s.seed);
 }
 
 }  // namespace ingest::generator

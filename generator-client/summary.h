@@ -55,4 +55,21 @@ std::string FormatSummaryTable(const Summary& summary);
 // One line of JSON with the same numbers, for scripts.
 std::string FormatSummaryJson(const Summary& summary);
 
+// What a --csv-out run wrote.
+struct FileSummary {
+  std::string dir;            // --csv-out
+  std::string format;         // user_events or raw_events
+  std::string catalog;        // the catalog file written, empty when none
+  uint64_t files = 0;         // batch files written completely
+  uint64_t rows = 0;          // data rows in them
+  uint64_t invalid_rows = 0;  // rows made invalid on purpose
+  std::string first_file;     // names of the first and last file written, empty when none
+  std::string last_file;
+  uint64_t seed = 0;
+  absl::Duration elapsed;
+};
+
+std::string FormatFileSummaryTable(const FileSummary& summary);
+std::string FormatFileSummaryJson(const FileSummary& summary);
+
 }  // namespace ingest::generator

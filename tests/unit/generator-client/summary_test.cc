@@ -45,5 +45,30 @@ TEST(SummaryTest, JsonHasTheCounts) {
   EXPECT_NE(table.find("batches not acked      1\n"), std::string::npos) << table;
 }
 
+TEST(FileSummaryTest, JsonAndTableHaveTheCounts) {
+  FileSummary s;
+  s.dir = "data/in\"put";
+  s.format = "raw_events";
+  s.catalog = "data/catalog/products.csv";
+  s.files = 3;
+  s.rows = 15;
+  s.invalid_rows = 2;
+  s.first_file = "events_batch_0001_20261123.csv";
+  s.last_file = "events_batch_0003_20261123.csv";
+  s.seed = 7;
+  s.elapsed = absl::Milliseconds(1500);
+  EXPECT_EQ(
+      FormatFileSummaryJson(s),
+      "{\"mode\":\"csv\",\"dir\":\"data/in\\\"put\",\"format\":\"raw_events\","
+      "\"catalog\":\"data/catalog/products.csv\",\"files_written\":3,\"rows\":15,\"invalid_rows\":2,"
+      "\"first_file\":\"events_batch_0001_20261123.csv\",\"last_file\":\"events_batch_0003_20261123.csv\","
+      "\"elapsed_s\":1.500,\"seed\":7}\n");
+  std::string table = FormatFileSummaryTable(s);
+  EXPECT_NE(table.find("files written          3\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("invalid rows           2\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("events_batch_0001_20261123.csv .. events_batch_0003_20261123.csv"), std::string::npos)
+      << table;
+}
+
 }  // namespace
 }  // namespace ingest::generator
