@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local default, start to finish: installs the dependencies, builds, starts a private
-# PostgreSQL and ingest-server, streams events from three generators for 30 s, then shows what
-# arrived. The server and PostgreSQL keep running afterwards.
+# PostgreSQL and ingest-server, streams events from three generators for 30 s while a fourth
+# writes seed-style CSV files that file-bridge uploads, then shows what arrived. The server and
+# PostgreSQL keep running afterwards.
 #
 #   scripts/demo.sh          run the demo
 #   scripts/demo.sh stop     stop the demo's server and PostgreSQL
@@ -22,6 +23,8 @@ PID_FILE="$LOCAL_DIR/server.pid"
 READY_FILE="$LOCAL_DIR/server.ready"
 SERVER="$BUILD_DIR/server/ingest-server"
 GENERATOR="$BUILD_DIR/generator-client/event-generator"
+BRIDGE="$BUILD_DIR/file-bridge/file-bridge"
+DATA="$LOCAL_DIR/demo-data"
 ADMIN="$BUILD_DIR/admin-cli/ingest-admin"
 
 section() { printf '\n== %s ==\n' "$*"; }
@@ -89,8 +92,8 @@ tail -n 1 "$LOGS/setup-deps.log"
 section "2. Build ($BUILD_DIR/, output in $LOGS/build.log)"
 SECONDS=0
 run_logged "$LOGS/build.log" env INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh \
-  --target ingest-server event-generator ingest-admin
-echo "built ingest-server, event-generator and ingest-admin in ${SECONDS}s"
+  --target ingest-server event-generator ingest-admin file-bridge
+echo "built ingest-server, event-generator, file-bridge and ingest-admin in ${SECONDS}s"
 
 section "3. PostgreSQL (a private cluster, port ${INGEST_PG_PORT:-55432})"
 scripts/pg.sh start
@@ -138,6 +141,13 @@ for i in 1 2 3; do
   gen_pids+=($!)
 done
 echo "running... (their output: $LOGS/generator-{1,2,3}.log)"
+echo "meanwhile the seed-style file generator writes CSV files into $DATA/input:"
+rm -rf "$DATA"
+files_rc=0
+"$GENERATOR" --csv-out "$DATA/input" --catalog-out "$DATA/catalog/products.csv" --events 500 --batches 4 \
+  --interval 2s --invalid-ratio 0.02 >"$LOGS/generator-files.log" 2>&1 || files_rc=$?
+tail -n 8 "$LOGS/generator-files.log"
+ls -l "$DATA/input"
 failed=0
 for i in 1 2 3; do
   rc=0
@@ -149,17 +159,27 @@ for i in 1 2 3; do
 done
 [[ $failed -eq 0 ]] || echo "demo: a generator failed; see its log above" >&2
 
-section "6. ingest-admin flush (commit what the window holds)"
+section "6. file-bridge --once: upload the CSV files, archive them ($DATA/archive)"
+bridge_rc=0
+"$BRIDGE" --once --target "$ingest_addr" --watch "$DATA/input" --archive "$DATA/archive" --failed "$DATA/failed" \
+  --settle 500ms 2>"$LOGS/file-bridge.log" || bridge_rc=$?
+tail -n 4 "$LOGS/file-bridge.log"
+[[ $files_rc -eq 0 && $bridge_rc -eq 0 ]] || { echo "demo: the file path failed; see $LOGS/generator-files.log and $LOGS/file-bridge.log" >&2; failed=1; }
+
+section "7. ingest-admin flush (commit what the window holds)"
 "$ADMIN" --target "$admin_addr" flush
 
-section "7. ingest-admin status"
+section "8. ingest-admin status"
 "$ADMIN" --target "$admin_addr" status
 
-section "8. ingest-admin batches --limit 10"
+section "9. ingest-admin batches --limit 10 (streams and files)"
 "$ADMIN" --target "$admin_addr" batches --limit 10
 
-section "9. psql: SELECT * FROM event_summary ORDER BY event_type;"
-scripts/pg.sh psql -X -P pager=off -c 'SELECT * FROM event_summary ORDER BY event_type;'
+section "10. psql: events and rejects per source, files, event_summary"
+scripts/pg.sh psql -X -P pager=off -c "SELECT source, count(*) AS events FROM user_events GROUP BY source ORDER BY source;" \
+  -c "SELECT source, code, count(*) AS rejected FROM rejected_events GROUP BY source, code ORDER BY source, code;" \
+  -c "SELECT file_name, accepted, rejected, batch_id FROM ingested_files ORDER BY ingested_at DESC LIMIT 5;" \
+  -c "SELECT * FROM event_summary ORDER BY event_type;"
 
 section "The server is still running"
 echo "pid $pid, log $LOGS/server.log, admin $admin_addr, ingest $ingest_addr"
