@@ -1,5 +1,7 @@
 #include "server/file_registry.h"
 
+#include "server/sink/file_rows.h"
+
 namespace ingest::server {
 
 absl::StatusOr<std::optional<v1::UploadResult>> FileRegistry::Claim(const std::string& sha256, absl::Time deadline) {
@@ -34,6 +36,30 @@ void FileRegistry::Release(const std::string& sha256) {
 void FileRegistry::Committed(const std::string& sha256) {
   absl::MutexLock lock(&mu_);
   files_.erase(sha256);
+}
+
+void FileRegistry::RestoreFromLog(std::vector<WindowItem>* tail) {
+  absl::flat_hash_map<std::string, std::vector<v1::Rejection>> listed;
+  for (WindowItem& item : *tail) {
+    if (item.source != Source::kFile) continue;
+    auto& rejections = listed[item.content_hash];
+    for (const auto& r : item.ack.rejections()) {
+      if (rejections.size() < static_cast<size_t>(kMaxListedRejections)) rejections.push_back(r);
+    }
+    if (!item.file_done) continue;
+    v1::UploadResult result;
+    result.set_file_name(item.file_done->file_name);
+    result.set_sha256(item.content_hash);
+    result.set_accepted(item.file_done->accepted);
+    result.set_rejected(item.file_done->rejected);
+    for (auto& r : rejections) *result.add_rejections() = std::move(r);
+    result.set_rejections_truncated(result.rejected() > static_cast<uint32_t>(result.rejections_size()));
+    {
+      absl::MutexLock lock(&mu_);
+      files_[item.content_hash] = Entry{true, std::move(result)};
+    }
+    item.on_committed = [this, sha256 = item.content_hash] { Committed(sha256); };
+  }
 }
 
 size_t FileRegistry::in_flight() const {

@@ -5,12 +5,14 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ingest/v1/ingest.pb.h"
+#include "server/batch.h"
 
 namespace ingest::server {
 
@@ -28,6 +30,11 @@ class FileRegistry {
   void Release(const std::string& sha256) ABSL_LOCKS_EXCLUDED(mu_);
   // The ingestion committed: ingested_files answers from now on.
   void Committed(const std::string& sha256) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // After a restart: every file whose last part came back from the log (durable, not yet
+  // committed) is answered as a duplicate until it commits. Sets those items' on_committed.
+  // Counts are exact; the rejections listed are those of the parts still in the log.
+  void RestoreFromLog(std::vector<WindowItem>* tail) ABSL_LOCKS_EXCLUDED(mu_);
 
   size_t in_flight() const ABSL_LOCKS_EXCLUDED(mu_);
 

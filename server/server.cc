@@ -148,6 +148,8 @@ int Run(const ServerConfig& config) {
   MicroBatcher batcher(WindowLimits{config.trigger, config.max_batch_events, config.max_batch_bytes},
                        SystemClock::Get(), &writer, last_batch + 1, wal);
   ProducerRegistry producers([&sink](const std::string& id) { return sink.LoadProducer(id); });
+  FileRegistry files;
+  files.RestoreFromLog(&recovered.tail);
   for (auto& item : recovered.tail) {
     if (item.source == Source::kStream) {
       if (!RetryUntilOk("restore producer state", stop, [&] {
@@ -169,7 +171,6 @@ int Run(const ServerConfig& config) {
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  FileRegistry files;
   UploadWorkers upload_workers;
   const std::string uploads_dir = config.checkpoint_dir + "/uploads";
   if (absl::Status st = PrepareUploadsDir(uploads_dir); !st.ok()) {

@@ -1,6 +1,7 @@
 #include "server/upload_file.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -69,6 +70,7 @@ void UploadWorkers::Run(std::function<void()> work) {
     ++running_;
   }
   std::thread([this, work = std::move(work)] {
+    pthread_setname_np(pthread_self(), "upload");
     work();
     absl::MutexLock lock(&mu_);
     --running_;

@@ -170,16 +170,17 @@ CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch, co
     result.updated = counts[0][1].as<uint32_t>();
   }
   StageRejectsAndAcks(tx, batch, refused);
-  result.rejected = static_cast<uint32_t>(batch.RejectCount() + refused.size());
   result.refused = static_cast<uint32_t>(refused.size());
   // A file's rows are keyed by (sha256, line): a re-upload of a file cut off half-way stores
-  // each rejected row once.
-  tx.exec_params(absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
+  // each rejected row once, and the batch counts the rows it stored.
+  result.rejected = static_cast<uint32_t>(
+      tx.exec_params(absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
                               "event_id, code, reason, payload, received_at, file_sha256) "
                               "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
                               "payload, ", Ts("received_us"), ", NULLIF(file_sha256, '') FROM ingest_staging_rejects "
                               "ON CONFLICT (file_sha256, position) WHERE file_sha256 IS NOT NULL DO NOTHING"),
-                 opts.server_id, batch.batch_id);
+                     opts.server_id, batch.batch_id)
+          .affected_rows());
   WriteProducers(tx, opts, batch.batch_id);
   WriteIngestedFiles(tx, batch, opts.server_id);
   result.write_ms = static_cast<uint32_t>(absl::ToInt64Milliseconds(absl::Now() - start));
