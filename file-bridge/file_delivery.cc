@@ -148,8 +148,10 @@ FileDelivery::Step FileDelivery::Archive(const std::string& name, const FileDige
   if (step != Step::kMoved) return step;
   ++summary_->files_archived;
   if (result.duplicate()) ++summary_->duplicates;
-  summary_->rows_accepted += result.accepted();
-  summary_->rows_rejected += result.rejected();
+  if (!result.duplicate()) {  // a duplicate's rows were stored by the earlier upload
+    summary_->rows_accepted += result.accepted();
+    summary_->rows_rejected += result.rejected();
+  }
   summary_->bytes_uploaded += digest.size_bytes;
   log_->info("archived {}{}: {} accepted, {} rejected, duplicate={}", name,
              archived_as == name ? "" : absl::StrCat(" as ", archived_as), result.accepted(),

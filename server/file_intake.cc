@@ -112,7 +112,11 @@ absl::StatusOr<v1::UploadResult> ReadUploadedFile(const UploadedFile& file, absl
     }
     if (part.rows() >= part_rows) RETURN_IF_ERROR(part.Emit(emit, nullptr));
   }
-  RETURN_IF_ERROR(reader.status());
+  if (absl::Status read = reader.status(); !read.ok()) {
+    // The spooled copy could not be read back: the server's trouble, not the file's.
+    return absl::UnavailableError(absl::StrCat("reading the received file back failed (", read.message(),
+                                               "); upload it again"));
+  }
   const FileDone done{file.file_name, file.size_bytes, result.accepted(), result.rejected()};
   RETURN_IF_ERROR(part.Emit(emit, &done));
   return result;

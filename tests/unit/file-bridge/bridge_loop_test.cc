@@ -101,6 +101,7 @@ TEST_F(BridgeLoopTest, ADuplicateAnswerArchivesTheFile) {
   EXPECT_THAT(ReadFile(dirs_.archive() + "/again.csv.result.json"), HasSubstr("\"duplicate\": true"));
   EXPECT_EQ(out.summary.files_archived, 1u);
   EXPECT_EQ(out.summary.duplicates, 1u);
+  EXPECT_EQ(out.summary.rows_accepted, 0u) << "a duplicate's rows were stored by the earlier upload";
 }
 
 TEST_F(BridgeLoopTest, InvalidArgumentSendsTheFileToFailedAndTheNextOneStillGoes) {
