@@ -10,7 +10,7 @@
 
 #include "file-bridge/bridge_config.h"
 #include "file-bridge/bridge_summary.h"
-#include "file-bridge/clock.h"
+#include "common/clock.h"
 #include "file-bridge/file_mover.h"
 #include "file-bridge/file_scanner.h"
 #include "file-bridge/file_uploader.h"

@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "file-bridge/clock.h"
+#include "common/clock.h"
 #include "file-bridge/durable_files.h"
 
 namespace ingest::bridge {

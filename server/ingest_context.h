@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "ingest/v1/ingest.pb.h"
-#include "server/clock.h"
+#include "common/clock.h"
 #include "server/counters.h"
 #include "server/file_registry.h"
 #include "server/log_budget.h"

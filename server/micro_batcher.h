@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "server/batch_writer.h"
-#include "server/clock.h"
+#include "common/clock.h"
 #include "server/durable_log.h"
 #include "server/window.h"
 

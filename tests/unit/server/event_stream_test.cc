@@ -56,15 +56,25 @@ class EventStreamTest : public ::testing::Test {
     return stub_->StreamEvents(ctx);
   }
 
+  // Streams only: no log budget and no uploads.
+  IngestContext Context() {
+    IngestContext ctx;
+    ctx.producers = &producers_;
+    ctx.batcher = &batcher_;
+    ctx.streams = &streams_;
+    ctx.counters = &counters_;
+    ctx.clock = SystemClock::Get();
+    ctx.durable_acks = false;
+    return ctx;
+  }
+
   MemorySink sink_;
   BatchWriter writer_{&sink_, Backoff{absl::Milliseconds(1), absl::Milliseconds(5)}, 0};
   MicroBatcher batcher_{WindowLimits{absl::Milliseconds(20), 100000, 1 << 30}, SystemClock::Get(), &writer_, 1};
   ProducerRegistry producers_{[this](const std::string& id) { return sink_.LoadProducer(id); }};
   StreamDirectory streams_;
   IntakeCounters counters_;
-  IngestServiceImpl service_{
-      IngestContext{.producers = &producers_, .batcher = &batcher_, .streams = &streams_,
-                    .counters = &counters_, .clock = SystemClock::Get(), .durable_acks = false}};
+  IngestServiceImpl service_{Context()};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
 };

@@ -1,11 +1,11 @@
-// Clock: where the bridge's time comes from, so settle tests run on a fake clock in microseconds.
+// Clock: where time comes from, so window, retry and settle tests run on a fake clock.
 #pragma once
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
-namespace ingest::bridge {
+namespace ingest {
 
 class Clock {
  public:
@@ -40,4 +40,4 @@ class FakeClock final : public Clock {
   absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace ingest::bridge
+}  // namespace ingest
