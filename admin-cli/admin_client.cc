@@ -93,6 +93,50 @@ absl::StatusOr<v1::ListBatchesResponse> AdminClient::ListBatches(uint32_t limit,
   return response;
 }
 
+absl::StatusOr<v1::ListProducersResponse> AdminClient::ListProducers(uint32_t limit, absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  v1::ListProducersRequest request;
+  request.set_limit(limit);
+  v1::ListProducersResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(admin_->ListProducers(&context, request, &response)));
+  return response;
+}
+
+absl::StatusOr<v1::ListRejectionsResponse> AdminClient::ListRejections(uint32_t limit,
+                                                                       const std::string& code,
+                                                                       absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  v1::ListRejectionsRequest request;
+  request.set_limit(limit);
+  request.set_code(code);
+  v1::ListRejectionsResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(admin_->ListRejections(&context, request, &response)));
+  return response;
+}
+
+absl::StatusOr<v1::ListFilesResponse> AdminClient::ListFiles(uint32_t limit, absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  v1::ListFilesRequest request;
+  request.set_limit(limit);
+  v1::ListFilesResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(admin_->ListFiles(&context, request, &response)));
+  return response;
+}
+
+absl::StatusOr<v1::WhereIsEventResponse> AdminClient::WhereIsEvent(const std::string& event_id,
+                                                                   absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  v1::WhereIsEventRequest request;
+  request.set_event_id(event_id);
+  v1::WhereIsEventResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(admin_->WhereIsEvent(&context, request, &response)));
+  return response;
+}
+
 absl::StatusOr<v1::FlushResponse> AdminClient::Flush(absl::Duration timeout) {
   grpc::ClientContext context;
   SetDeadline(&context, timeout);

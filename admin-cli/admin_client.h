@@ -30,6 +30,11 @@ class AdminClient {
 
   absl::StatusOr<v1::GetStatusResponse> GetStatus(absl::Duration timeout);
   absl::StatusOr<v1::ListBatchesResponse> ListBatches(uint32_t limit, absl::Duration timeout);
+  absl::StatusOr<v1::ListProducersResponse> ListProducers(uint32_t limit, absl::Duration timeout);
+  absl::StatusOr<v1::ListRejectionsResponse> ListRejections(uint32_t limit, const std::string& code,
+                                                            absl::Duration timeout);
+  absl::StatusOr<v1::ListFilesResponse> ListFiles(uint32_t limit, absl::Duration timeout);
+  absl::StatusOr<v1::WhereIsEventResponse> WhereIsEvent(const std::string& event_id, absl::Duration timeout);
   absl::StatusOr<v1::FlushResponse> Flush(absl::Duration timeout);
   // The server's own NOT_FOUND for an unknown service is returned as SERVICE_UNKNOWN.
   absl::StatusOr<grpc::health::v1::HealthCheckResponse> CheckHealth(const std::string& service,

@@ -18,12 +18,14 @@ std::string RenderBatches(const v1::ListBatchesResponse& batches, size_t width) 
                    {"REJECTED", Align::kRight},
                    {"WRITE MS", Align::kRight},
                    {"COMMITTED AT"},
+                   {"SERVER", Align::kLeft, /*shrinkable=*/true},
                    {"SOURCES", Align::kLeft, /*shrinkable=*/true}});
   for (const auto& b : batches.batches()) {
     std::string sources = b.sources().empty() ? "-" : absl::StrJoin(b.sources(), ",");
     table.AddRow({absl::StrCat(b.batch_id()), FormatTimestamp(b.window_start()), absl::StrCat(b.events()),
                   absl::StrCat(b.inserted()), absl::StrCat(b.updated()), absl::StrCat(b.rejected()),
-                  absl::StrCat(b.write_ms()), FormatTimestamp(b.committed_at()), sources});
+                  absl::StrCat(b.write_ms()), FormatTimestamp(b.committed_at()),
+                  b.server_id().empty() ? "-" : b.server_id(), sources});
   }
   return table.Render(width);
 }

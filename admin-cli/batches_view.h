@@ -9,7 +9,8 @@
 namespace ingest::admin {
 
 // Columns BATCH, WINDOW START, EVENTS, INSERTED, UPDATED, REJECTED, WRITE MS, COMMITTED AT,
-// SOURCES; the sources are joined with ',' and shortened to fit `width` (0: no limit).
+// SERVER, SOURCES; the sources are joined with ',' and, like the server id, cut to fit `width`
+// (0: no limit), the widest first.
 std::string RenderBatches(const v1::ListBatchesResponse& batches, size_t width);
 
 }  // namespace ingest::admin

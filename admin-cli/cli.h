@@ -3,18 +3,25 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+
 namespace ingest::admin {
 
-// Where results (out) and errors (err) go, and the columns tables must fit (0: the terminal's
-// width, or $COLUMNS, or 120).
+// Where results (out) and errors (err) go, the columns tables must fit (0: see TerminalWidth in
+// human_format.h, asked again for every --watch frame), whether out is a terminal (unset: ask
+// isatty) and how --watch waits between frames (empty: until SIGINT or SIGTERM).
 struct Console {
   std::ostream& out;
   std::ostream& err;
   size_t width = 0;
+  std::optional<bool> terminal = std::nullopt;
+  std::function<bool(absl::Duration)> wait_for_stop = nullptr;
 };
 
 // `args` without the program name. Returns 0 on success, 1 when the work failed or the answer

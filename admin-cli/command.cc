@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/units.h"
 
@@ -43,6 +44,16 @@ int ReportRpcError(const std::string& rpc, const absl::Status& status, absl::Dur
   if (!hint.empty()) context.err << " (" << hint << ")";
   context.err << "\n";
   return kExitFailed;
+}
+
+CLI::Validator ListLimit(uint32_t max) {
+  return CLI::Validator(
+      [max](std::string& text) -> std::string {
+        uint32_t n = 0;
+        if (absl::SimpleAtoi(text, &n) && n >= 1 && n <= max) return "";
+        return absl::StrCat("must be a whole number from 1 to ", max, ", got '", text, "'");
+      },
+      "1.." + std::to_string(max));
 }
 
 CLI::Option* AddDurationOption(CLI::App* app, const std::string& name, absl::Duration* value,

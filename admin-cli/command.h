@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -27,6 +28,7 @@ struct GlobalOptions {
   std::string target = "127.0.0.1:50052";
   bool json = false;
   absl::Duration timeout = absl::Seconds(10);
+  absl::Duration watch = absl::ZeroDuration();  // --watch: redraw every this long; 0: once
 };
 
 // What a command runs with, once the client is connected.
@@ -41,8 +43,12 @@ struct CommandContext {
 
 // A subcommand of the app and how to run it once it was parsed.
 struct Command {
-  CLI::App* app = nullptr;
+  Command(CLI::App* app, std::function<int(CommandContext&)> run, bool watchable = true)
+      : app(app), run(std::move(run)), watchable(watchable) {}
+
+  CLI::App* app;
   std::function<int(CommandContext&)> run;
+  bool watchable;  // false: --watch is refused (flush changes state)
 };
 
 // The response as one JSON document (proto field names, defaults included) and a newline.
@@ -52,6 +58,9 @@ int PrintJson(const google::protobuf::Message& message, CommandContext& context)
 // codes that have one (`timeout` is the deadline the call had); returns kExitFailed.
 int ReportRpcError(const std::string& rpc, const absl::Status& status, absl::Duration timeout,
                    CommandContext& context);
+
+// Checks a --limit: a whole number from 1 to `max`.
+CLI::Validator ListLimit(uint32_t max);
 
 // Adds an option written as a duration ("500ms", "10s", "2m", "1h", bare number = seconds).
 CLI::Option* AddDurationOption(CLI::App* app, const std::string& name, absl::Duration* value,

@@ -3,7 +3,6 @@
 #include <memory>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "admin-cli/batches_view.h"
 #include "admin-cli/status_view.h"
@@ -14,18 +13,8 @@ namespace {
 
 using grpc::health::v1::HealthCheckResponse;
 
-// Batches keep few rows per call; the server may cap the limit further.
-constexpr uint32_t kMaxListLimit = 10000;
-
-CLI::Validator ListLimit() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        uint32_t n = 0;
-        if (absl::SimpleAtoi(text, &n) && n >= 1 && n <= kMaxListLimit) return "";
-        return absl::StrCat("must be a whole number from 1 to ", kMaxListLimit, ", got '", text, "'");
-      },
-      "1.." + std::to_string(kMaxListLimit));
-}
+// The server caps batches at this many too.
+constexpr uint32_t kMaxBatchesLimit = 10000;
 
 }  // namespace
 
@@ -51,7 +40,9 @@ Command AddBatchesCommand(CLI::App& app) {
                          "List the newest committed micro-batches, newest first, with row counts, "
                          "database write time and the producers and files that contributed");
   auto limit = std::make_shared<uint32_t>(20);
-  sub->add_option("--limit", *limit, "How many batches to list")->check(ListLimit())->capture_default_str();
+  sub->add_option("--limit", *limit, "How many batches to list")
+      ->check(ListLimit(kMaxBatchesLimit))
+      ->capture_default_str();
   return {sub, [limit](CommandContext& context) {
             auto batches = context.client.ListBatches(*limit, context.options.timeout);
             if (!batches.ok()) {
@@ -72,25 +63,27 @@ Command AddFlushCommand(CLI::App& app) {
   AddDurationOption(sub, "--timeout", timeout.get(),
                     "How long to wait for the commit (the server answers UNAVAILABLE shortly "
                     "before this when the database stays down)");
-  return {sub, [timeout](CommandContext& context) {
-            auto flushed = context.client.Flush(*timeout);
-            if (flushed.status().code() == absl::StatusCode::kUnavailable) {
-              context.err << "ingest-admin: flush did not complete: " << flushed.status().message()
-                          << " (the server keeps retrying; see ingest-admin status)\n";
-              return kExitFailed;
-            }
-            if (!flushed.ok()) return ReportRpcError("Flush", flushed.status(), *timeout, context);
-            if (context.options.json) return PrintJson(*flushed, context);
-            if (!flushed->empty()) {
-              context.out << "flushed: batch " << flushed->batch_id() << " committed\n";
-            } else if (flushed->batch_id() == 0) {
-              context.out << "flushed: nothing to commit (no batch committed yet)\n";
-            } else {
-              context.out << "flushed: nothing to commit (last committed batch " << flushed->batch_id()
-                          << ")\n";
-            }
-            return kExitOk;
-          }};
+  return Command(
+      sub,
+      [timeout](CommandContext& context) {
+        auto flushed = context.client.Flush(*timeout);
+        if (flushed.status().code() == absl::StatusCode::kUnavailable) {
+          context.err << "ingest-admin: flush did not complete: " << flushed.status().message()
+                      << " (the server keeps retrying; see ingest-admin status)\n";
+          return kExitFailed;
+        }
+        if (!flushed.ok()) return ReportRpcError("Flush", flushed.status(), *timeout, context);
+        if (context.options.json) return PrintJson(*flushed, context);
+        if (!flushed->empty()) {
+          context.out << "flushed: batch " << flushed->batch_id() << " committed\n";
+        } else if (flushed->batch_id() == 0) {
+          context.out << "flushed: nothing to commit (no batch committed yet)\n";
+        } else {
+          context.out << "flushed: nothing to commit (last committed batch " << flushed->batch_id() << ")\n";
+        }
+        return kExitOk;
+      },
+      /*watchable=*/false);
 }
 
 Command AddHealthCommand(CLI::App& app) {

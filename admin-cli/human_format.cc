@@ -48,15 +48,16 @@ std::string FormatRelative(absl::Time t, absl::Time now) {
   return absl::StrCat("in ", FormatElapsed(-d));
 }
 
-int TerminalWidth() {
+bool StdoutIsTerminal() { return isatty(STDOUT_FILENO) == 1; }
+
+size_t TerminalWidth() {
+  const bool terminal = StdoutIsTerminal();
   winsize ws{};
-  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    return ws.ws_col;
-  }
-  int columns = 0;
+  if (terminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  size_t columns = 0;
   const char* env = std::getenv("COLUMNS");
   if (env != nullptr && absl::SimpleAtoi(env, &columns) && columns > 0) return columns;
-  return 120;
+  return terminal ? 80 : 0;
 }
 
 }  // namespace ingest::admin

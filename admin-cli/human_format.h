@@ -25,7 +25,11 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
 // "5s ago", "in 4s" or "just now" (within a second of `now`).
 std::string FormatRelative(absl::Time t, absl::Time now);
 
-// Columns of the terminal on stdout (ioctl TIOCGWINSZ), else $COLUMNS, else 120.
-int TerminalWidth();
+// True when stdout is a terminal.
+bool StdoutIsTerminal();
+
+// The columns tables must fit. On a terminal: its width (ioctl TIOCGWINSZ), else $COLUMNS, else
+// 80. Not a terminal (a pipe, a file): $COLUMNS when set, else 0, meaning no limit.
+size_t TerminalWidth();
 
 }  // namespace ingest::admin

@@ -1,4 +1,5 @@
-// ingest-admin: status, batches, flush and health of a running ingest-server.
+// ingest-admin: status, batches, producers, rejections, files, where, flush and health of a
+// running ingest-server.
 #include <iostream>
 #include <string>
 #include <vector>

@@ -7,8 +7,8 @@ namespace ingest::admin {
 namespace {
 
 constexpr size_t kGap = 2;
-constexpr char kEllipsis[] = "...";
-constexpr size_t kEllipsisWidth = 3;
+constexpr char kEllipsis[] = "\u2026";  // …
+constexpr size_t kEllipsisWidth = 1;
 
 bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
@@ -31,7 +31,7 @@ size_t DisplayWidth(const std::string& text) {
 
 std::string Shorten(const std::string& text, size_t width) {
   if (DisplayWidth(text) <= width) return text;
-  if (width <= kEllipsisWidth) return text.substr(0, OffsetOfCodePoint(text, width));
+  if (width < kEllipsisWidth + 1) return text.substr(0, OffsetOfCodePoint(text, width));
   return text.substr(0, OffsetOfCodePoint(text, width - kEllipsisWidth)) + kEllipsis;
 }
 
@@ -54,14 +54,20 @@ std::vector<size_t> TextTable::FitWidths(size_t max_width) const {
   if (!widths.empty()) total += kGap * (widths.size() - 1);
   if (max_width == 0 || total <= max_width) return widths;
 
-  size_t excess = total - max_width;
-  for (size_t c = columns_.size(); c-- > 0 && excess > 0;) {
-    if (!columns_[c].shrinkable) continue;
-    size_t floor = std::max(show_header_ ? DisplayWidth(columns_[c].header) : 0, kEllipsisWidth + 1);
-    if (widths[c] <= floor) continue;
-    size_t cut = std::min(excess, widths[c] - floor);
-    widths[c] -= cut;
-    excess -= cut;
+  std::vector<size_t> floors(columns_.size());
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    floors[c] = std::max(show_header_ ? DisplayWidth(columns_[c].header) : 0, kEllipsisWidth + 1);
+  }
+  // One column at a time, always the widest that can still give: wide text (a reason, a list
+  // of sources) is cut before narrow text is touched.
+  for (size_t excess = total - max_width; excess > 0; --excess) {
+    size_t widest = columns_.size();
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (!columns_[c].shrinkable || widths[c] <= floors[c]) continue;
+      if (widest == columns_.size() || widths[c] >= widths[widest]) widest = c;
+    }
+    if (widest == columns_.size()) break;
+    --widths[widest];
   }
   return widths;
 }

@@ -1,6 +1,6 @@
-// A plain-text table for ingest-admin's views (batches now; producers, rejections and files
-// later): columns sized to their content, numbers right-aligned, and the columns marked
-// shrinkable cut so that each line fits the terminal.
+// A plain-text table for ingest-admin's views (batches, producers, rejections, files): columns
+// sized to their content, numbers right-aligned, and the columns marked shrinkable cut, ending in
+// "…", so that each line fits the terminal.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +16,7 @@ class TextTable {
   struct Column {
     std::string header;
     Align align = Align::kLeft;
-    // May be cut, ending in "...", when the table is wider than the width it is rendered to.
+    // May be cut, ending in "…", when the table is wider than the width it is rendered to.
     bool shrinkable = false;
   };
 
@@ -28,8 +28,9 @@ class TextTable {
   size_t row_count() const { return rows_.size(); }
 
   // Every line ends in '\n' and has no trailing spaces. When the table is wider than
-  // `max_width` (0: no limit), shrinkable columns are narrowed, the rightmost first, down to
-  // their header's width; columns that are not shrinkable are never cut.
+  // `max_width` (0: no limit), shrinkable columns are narrowed, always the widest one (the
+  // rightmost of equals), down to their header's width (at least 2); columns that are not
+  // shrinkable are never cut, so a line may stay wider than `max_width`.
   std::string Render(size_t max_width) const;
 
  private:
@@ -45,7 +46,7 @@ class TextTable {
 // Display width of UTF-8 text, counted in code points.
 size_t DisplayWidth(const std::string& text);
 
-// `text` cut to `width` code points, the last three replaced by "..." when it was cut.
+// `text` cut to `width` code points, the last one replaced by "…" when it was cut.
 std::string Shorten(const std::string& text, size_t width);
 
 }  // namespace ingest::admin

@@ -5,12 +5,28 @@
 #include "common/status_util.h"
 #include "common/time_text.h"
 #include "common/units.h"
+#include "server/list_producers.h"
+#include "server/where_is_event.h"
 
 namespace ingest::server {
 namespace {
 
 constexpr uint32_t kDefaultListLimit = 20;
 constexpr uint32_t kMaxListLimit = 10000;
+// Rejections and files carry longer text per row.
+constexpr uint32_t kMaxRowListLimit = 1000;
+constexpr uint32_t kDefaultProducerLimit = 100;
+
+uint32_t Limit(uint32_t asked, uint32_t default_limit, uint32_t max) {
+  return asked == 0 ? default_limit : std::min(asked, max);
+}
+
+template <typename Response>
+grpc::Status Answer(absl::StatusOr<Response> result, Response* out) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *out = std::move(*result);
+  return grpc::Status::OK;
+}
 // Flush answers this long before the client's deadline, so the answer arrives in time.
 constexpr absl::Duration kDeadlineMargin = absl::Milliseconds(500);
 
@@ -75,11 +91,36 @@ grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStat
 
 grpc::Status AdminServiceImpl::ListBatches(grpc::ServerContext*, const v1::ListBatchesRequest* req,
                                            v1::ListBatchesResponse* out) {
-  uint32_t limit = req->limit() == 0 ? kDefaultListLimit : std::min(req->limit(), kMaxListLimit);
-  auto batches = ctx_.reader->ListBatches(limit);
-  if (!batches.ok()) return ToGrpcStatus(batches.status());
-  *out = std::move(*batches);
-  return grpc::Status::OK;
+  return Answer(ctx_.reader->ListBatches(Limit(req->limit(), kDefaultListLimit, kMaxListLimit)), out);
+}
+
+grpc::Status AdminServiceImpl::ListProducers(grpc::ServerContext*, const v1::ListProducersRequest* req,
+                                             v1::ListProducersResponse* out) {
+  const uint32_t limit = Limit(req->limit(), kDefaultProducerLimit, kMaxListLimit);
+  return Answer(server::ListProducers(limit, *ctx_.reader, *ctx_.producers, *ctx_.streams), out);
+}
+
+grpc::Status AdminServiceImpl::ListRejections(grpc::ServerContext*, const v1::ListRejectionsRequest* req,
+                                              v1::ListRejectionsResponse* out) {
+  const uint32_t limit = Limit(req->limit(), kDefaultListLimit, kMaxRowListLimit);
+  return Answer(ctx_.reader->ListRejections(limit, req->code()), out);
+}
+
+grpc::Status AdminServiceImpl::ListFiles(grpc::ServerContext*, const v1::ListFilesRequest* req,
+                                         v1::ListFilesResponse* out) {
+  return Answer(ctx_.reader->ListFiles(Limit(req->limit(), kDefaultListLimit, kMaxRowListLimit)), out);
+}
+
+grpc::Status AdminServiceImpl::WhereIsEvent(grpc::ServerContext* call, const v1::WhereIsEventRequest* req,
+                                            v1::WhereIsEventResponse* out) {
+  const std::string& id = req->event_id();
+  const absl::Time deadline = absl::FromChrono(call->deadline()) - kDeadlineMargin;
+  EventLookups lookups{
+      ctx_.server_id,
+      [&] { return ctx_.batcher->FindEvent(id); },
+      [&] { return ctx_.writer->FindEvent(id, [&] { return call->IsCancelled() || absl::Now() > deadline; }); },
+      [&] { return ctx_.reader->FindEvent(id); }};
+  return Answer(server::WhereIsEvent(id, lookups), out);
 }
 
 grpc::Status AdminServiceImpl::Flush(grpc::ServerContext* call, const v1::FlushRequest*,

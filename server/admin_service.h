@@ -1,4 +1,6 @@
-// AdminService: status, recent batches and Flush, served on the admin listener only.
+// AdminService: status, recent batches, producers, rejections, files, event lookup and Flush,
+// served on the admin listener only. RPCs with more than a few lines of logic live in a file of
+// their own (list_producers.cc, where_is_event.cc); database reads go through PostgresReader.
 #pragma once
 
 #include <string>
@@ -11,6 +13,7 @@
 #include "server/counters.h"
 #include "server/durable_log.h"
 #include "server/micro_batcher.h"
+#include "server/producers.h"
 #include "server/sink/postgres_reader.h"
 #include "server/log_budget.h"
 #include "server/stream_directory.h"
@@ -32,6 +35,7 @@ struct AdminContext {
   PostgresReader* reader;
   DurableLog* log;
   LogBudget* budget;
+  ProducerRegistry* producers;
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {
@@ -47,6 +51,13 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*, v1::GetStatusResponse*) override;
   grpc::Status ListBatches(grpc::ServerContext*, const v1::ListBatchesRequest*,
                            v1::ListBatchesResponse*) override;
+  grpc::Status ListProducers(grpc::ServerContext*, const v1::ListProducersRequest*,
+                             v1::ListProducersResponse*) override;
+  grpc::Status ListRejections(grpc::ServerContext*, const v1::ListRejectionsRequest*,
+                              v1::ListRejectionsResponse*) override;
+  grpc::Status ListFiles(grpc::ServerContext*, const v1::ListFilesRequest*, v1::ListFilesResponse*) override;
+  grpc::Status WhereIsEvent(grpc::ServerContext*, const v1::WhereIsEventRequest*,
+                            v1::WhereIsEventResponse*) override;
   grpc::Status Flush(grpc::ServerContext*, const v1::FlushRequest*, v1::FlushResponse*) override;
 
  private:

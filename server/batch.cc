@@ -60,4 +60,33 @@ std::vector<std::string> SealedBatch::Sources() const {
   return out;
 }
 
+std::optional<EventSighting> FindInBatch(const SealedBatch& batch, const std::string& event_id) {
+  auto sighting = [&](const WindowItem& item) {
+    EventSighting s;
+    s.batch_id = batch.batch_id;
+    s.source = item.source;
+    s.origin = item.origin;
+    s.received_us = item.received_us;
+    return s;
+  };
+  // Newest first: later items, and later events within an item, are later versions.
+  for (auto item = batch.items.rbegin(); item != batch.items.rend(); ++item) {
+    for (auto e = item->events.rbegin(); e != item->events.rend(); ++e) {
+      if (e->event_id != event_id) continue;
+      EventSighting s = sighting(*item);
+      s.row = *e;
+      return s;
+    }
+  }
+  for (auto item = batch.items.rbegin(); item != batch.items.rend(); ++item) {
+    for (auto r = item->rejects.rbegin(); r != item->rejects.rend(); ++r) {
+      if (r->event_id != event_id) continue;
+      EventSighting s = sighting(*item);
+      s.reject = *r;
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace ingest::server

@@ -89,6 +89,23 @@ struct SealedBatch {
   bool AllLogged() const;
 };
 
+// One event id found in a batch held in memory (the open window or a sealed batch), for
+// AdminService.WhereIsEvent.
+struct EventSighting {
+  uint64_t batch_id = 0;  // the sealed batch, or the id the open window will get
+  Source source = Source::kStream;
+  std::string origin;
+  int64_t received_us = 0;
+  // The valid version when the batch holds one (the row it will write), else the rejection.
+  std::optional<EventRow> row;
+  std::optional<RejectedRow> reject;
+};
+
+// Looks `event_id` up in `batch`. A valid version anywhere in the batch wins over rejections,
+// since the batch writes that row (the latest valid one); with none, the latest rejection is
+// reported. nullopt when the batch does not hold the id. Linear in the batch's events.
+std::optional<EventSighting> FindInBatch(const SealedBatch& batch, const std::string& event_id);
+
 // What the sink reports for a committed batch.
 struct CommitResult {
   uint32_t inserted = 0;

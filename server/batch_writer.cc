@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/time_text.h"
 #include "common/units.h"
@@ -62,6 +63,61 @@ bool BatchWriter::WaitCommitted(uint64_t id, absl::Time deadline) {
 WriterStats BatchWriter::Stats() const {
   absl::MutexLock lock(&mu_);
   return stats_;
+}
+
+namespace {
+
+// What hooks.load needs to read a spilled batch back: its id, times and log range.
+SealedBatch SpilledRange(const SealedBatch& b) {
+  SealedBatch range;
+  range.batch_id = b.batch_id;
+  range.window_start_us = b.window_start_us;
+  range.window_end_us = b.window_end_us;
+  range.wal_first = b.wal_first;
+  range.wal_end = b.wal_end;
+  range.spilled = true;
+  return range;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<EventSighting>> BatchWriter::FindEvent(const std::string& event_id,
+                                                                    const std::function<bool()>& cancelled) const {
+  // Newest first. Resident batches are searched under the lock (the writer thread only reads the
+  // front one's items); spilled ones are noted and read back after it is released.
+  struct Step {
+    std::optional<EventSighting> found;
+    SealedBatch spilled;
+  };
+  std::vector<Step> steps;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto b = queue_.rbegin(); b != queue_.rend(); ++b) {
+      if (b->spilled) {
+        steps.push_back(Step{std::nullopt, SpilledRange(*b)});
+        continue;
+      }
+      if (auto found = FindInBatch(*b, event_id)) {
+        steps.push_back(Step{std::move(found), SealedBatch()});
+        break;  // older batches hold older versions
+      }
+    }
+  }
+  for (const Step& step : steps) {
+    if (step.found) return step.found;
+    if (cancelled && cancelled()) {
+      return absl::DeadlineExceededError(absl::StrCat("gave up reading sealed batches back from the log at batch ",
+                                                      step.spilled.batch_id));
+    }
+    auto loaded = hooks_.load(step.spilled);
+    if (!loaded.ok()) {
+      if (Stats().last_committed_id >= step.spilled.batch_id) continue;  // committed, its log removed
+      return absl::UnavailableError(absl::StrCat("cannot read sealed batch ", step.spilled.batch_id,
+                                                 " back from the log: ", loaded.status().message()));
+    }
+    if (auto found = FindInBatch(*loaded, event_id)) return found;
+  }
+  return std::nullopt;
 }
 
 void BatchWriter::Loop() {

@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/batch.h"
@@ -65,6 +67,14 @@ class BatchWriter {
   bool WaitCommitted(uint64_t id, absl::Time deadline);
 
   WriterStats Stats() const;
+
+  // Looks the event up in the sealed batches waiting to be written, newest first. A spilled
+  // batch has no items in memory: it is read back from the log (hooks.load), one at a time and
+  // without the lock; one that commits meanwhile is skipped, as the database holds it then.
+  // `cancelled` (may be empty) is asked before each read-back: DeadlineExceeded when it says so.
+  // nullopt when no waiting batch holds the event; Unavailable when a batch cannot be read back.
+  absl::StatusOr<std::optional<EventSighting>> FindEvent(const std::string& event_id,
+                                                         const std::function<bool()>& cancelled = {}) const;
 
  private:
   void Loop();

@@ -129,7 +129,7 @@ grpc::Status EventStream::Process() {
                          "': open one stream per producer")};
   }
   const uint64_t seq = batch.sequence();
-  auto kind = ctx_.producers->Admit(producer, seq, received->content_hash);
+  auto kind = ctx_.producers->Admit(producer, seq, received->content_hash, batch.events_size(), ctx_.clock->Now());
   if (!kind.ok()) return ToGrpcStatus(kind.status());
 
   uint64_t slot;

@@ -61,6 +61,11 @@ WindowStats MicroBatcher::Stats() const {
   return s;
 }
 
+std::optional<EventSighting> MicroBatcher::FindEvent(const std::string& event_id) const {
+  absl::MutexLock lock(&mu_);
+  return window_.Find(event_id);
+}
+
 void MicroBatcher::Send(std::optional<SealedBatch> sealed) {
   if (!sealed) return;
   last_sealed_id_ = sealed->batch_id;

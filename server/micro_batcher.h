@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -42,6 +44,10 @@ class MicroBatcher {
   uint64_t SealNow();
 
   WindowStats Stats() const;
+
+  // Looks the event up in the open window, under the window's lock (which blocks Add for the
+  // scan: linear in the window's events, at most --max-batch-events).
+  std::optional<EventSighting> FindEvent(const std::string& event_id) const;
 
  private:
   void TimerLoop();

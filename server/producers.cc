@@ -1,5 +1,7 @@
 #include "server/producers.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace ingest::server {
@@ -32,13 +34,16 @@ absl::Status ProducerRegistry::EnsureLoaded(const std::string& producer) {
 
 absl::StatusOr<ProducerRegistry::Kind> ProducerRegistry::Admit(const std::string& producer,
                                                                uint64_t sequence,
-                                                               const std::string& hash) {
+                                                               const std::string& hash, uint64_t events,
+                                                               absl::Time now) {
   if (absl::Status st = EnsureLoaded(producer); !st.ok()) return st;
   absl::MutexLock lock(&mu_);
   State& state = producers_[producer];
+  state.last_seen = std::max(state.last_seen, now);
   const bool fresh = state.last_received == 0 && state.entries.empty();
   if (fresh || sequence == state.last_received + 1) {
     state.last_received = sequence;
+    state.events += events;
     state.entries[sequence] = Entry{hash, std::nullopt, {}};
     Trim(state);
     return Kind::kNew;
@@ -109,6 +114,16 @@ uint64_t ProducerRegistry::LastDurable(const std::string& producer) const {
   absl::MutexLock lock(&mu_);
   auto it = producers_.find(producer);
   return it == producers_.end() ? 0 : it->second.last_durable;
+}
+
+std::vector<ProducerActivity> ProducerRegistry::Activity() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<ProducerActivity> out;
+  out.reserve(producers_.size());
+  for (const auto& [id, state] : producers_) {
+    out.push_back(ProducerActivity{id, state.last_received, state.last_durable, state.events, state.last_seen});
+  }
+  return out;
 }
 
 void ProducerRegistry::Trim(State& state) {

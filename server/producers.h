@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "ingest/v1/ingest.pb.h"
 
 namespace ingest::server {
@@ -31,6 +32,15 @@ struct ProducerRecord {
   std::vector<StoredAck> acks;  // ascending sequence
 };
 
+// What this server saw of a producer since it started (AdminService.ListProducers).
+struct ProducerActivity {
+  std::string producer_id;
+  uint64_t last_received = 0;
+  uint64_t last_durable = 0;
+  uint64_t events = 0;                          // events of new batches, resends excluded
+  absl::Time last_seen = absl::InfinitePast();  // the last batch, new or resent
+};
+
 class ProducerRegistry {
  public:
   using Loader = std::function<absl::StatusOr<std::optional<ProducerRecord>>(const std::string&)>;
@@ -45,8 +55,9 @@ class ProducerRegistry {
   // Classifies batch `sequence` of `producer` with content hash `hash`. kNew records it as
   // received. Errors: FailedPrecondition for a gap, a sequence below the remembered window, or a
   // reused sequence with different content; Unavailable when the producer's state cannot be
-  // loaded.
-  absl::StatusOr<Kind> Admit(const std::string& producer, uint64_t sequence, const std::string& hash);
+  // loaded. `events` (the batch's events) and `now` feed Activity.
+  absl::StatusOr<Kind> Admit(const std::string& producer, uint64_t sequence, const std::string& hash,
+                             uint64_t events = 0, absl::Time now = absl::InfinitePast());
 
   // Records the ack of a batch that became durable, and answers resends waiting for it.
   void MarkDurable(const std::string& producer, uint64_t sequence, const v1::BatchAck& ack);
@@ -62,6 +73,9 @@ class ProducerRegistry {
   // The last durable sequence of a producer known in memory, 0 if none.
   uint64_t LastDurable(const std::string& producer) const;
 
+  // Every producer held in memory: those that sent since the start, or were restored from the log.
+  std::vector<ProducerActivity> Activity() const;
+
  private:
   struct Entry {
     std::string hash;
@@ -72,6 +86,8 @@ class ProducerRegistry {
     uint64_t last_received = 0;
     uint64_t last_durable = 0;
     std::map<uint64_t, Entry> entries;  // the last kRememberedAcks sequences
+    uint64_t events = 0;
+    absl::Time last_seen = absl::InfinitePast();
   };
 
   absl::Status EnsureLoaded(const std::string& producer) ABSL_LOCKS_EXCLUDED(mu_);

@@ -189,7 +189,7 @@ int Run(const ServerConfig& config) {
   }
   AdminContext admin_ctx{INGEST_VERSION, server_id, started_at, config.trigger, config.flush_timeout,
                          config.ack_mode, {}, &batcher, &writer, &counters, &streams, &reader, wal,
-                         &budget};
+                         &budget, &producers};
   AdminServiceImpl admin_service(admin_ctx);
   auto admin_server = Listen(config.admin_listen, &admin_service, &admin_address);
   if (!admin_server) {

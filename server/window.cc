@@ -31,6 +31,12 @@ std::optional<SealedBatch> Window::Seal(absl::Time now) {
   return sealed;
 }
 
+std::optional<EventSighting> Window::Find(const std::string& event_id) const {
+  std::optional<EventSighting> found = FindInBatch(batch_, event_id);
+  if (found) found->batch_id = next_batch_id_;
+  return found;
+}
+
 absl::Time Window::Deadline() const {
   return batch_.items.empty() ? absl::InfiniteFuture() : opened_at_ + limits_.trigger;
 }

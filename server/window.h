@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "absl/time/time.h"
 #include "server/batch.h"
@@ -28,6 +29,9 @@ class Window {
   std::optional<SealedBatch> Tick(absl::Time now);
   // Seals whatever the window holds (Flush, shutdown); nullopt when empty.
   std::optional<SealedBatch> Seal(absl::Time now);
+
+  // The event in the open window; its batch_id is the id the window gets when it is sealed.
+  std::optional<EventSighting> Find(const std::string& event_id) const;
 
   // When Tick will seal: the open time plus the trigger, or InfiniteFuture when empty.
   absl::Time Deadline() const;

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "common/time_text.h"
+#include "server/sink/batch_transaction.h"
 #include "server/sink/file_rows.h"
 
 namespace ingest::server {
@@ -10,6 +11,11 @@ namespace {
 
 void SetTime(const pqxx::field& micros, google::protobuf::Timestamp* out) {
   if (!micros.is_null()) *out = ToProtoTime(FromMicros(micros.as<int64_t>()));
+}
+
+// Microseconds since the epoch of a timestamptz column.
+std::string Micros(const std::string& column) {
+  return "(extract(epoch FROM " + column + ") * 1000000)::bigint";
 }
 
 }  // namespace
@@ -61,6 +67,100 @@ absl::StatusOr<std::optional<v1::UploadResult>> PostgresReader::LookupFile(const
   });
   if (!st.ok()) return st;
   return result;
+}
+
+absl::StatusOr<std::vector<StoredProducer>> PostgresReader::ListProducers(
+    uint32_t limit, const std::vector<std::string>& also) {
+  absl::MutexLock lock(&mu_);
+  std::vector<StoredProducer> producers;
+  const std::string columns = "SELECT producer_id, coalesce(last_sequence, 0), coalesce(" +
+                              Micros("last_seen") + ", 0) FROM producers ";
+  absl::Status st = conn_.Run("listing producers", [&](pqxx::connection& conn) {
+    producers.clear();
+    pqxx::read_transaction tx(conn);
+    auto rows = tx.exec_params(columns + "WHERE producer_id = ANY($2::text[]) UNION (" + columns +
+                                   "ORDER BY last_seen DESC NULLS LAST, producer_id LIMIT $1)",
+                               static_cast<int64_t>(limit), TextArrayLiteral(also));
+    for (const auto& row : rows) {
+      producers.push_back(
+          StoredProducer{row[0].as<std::string>(), row[1].as<uint64_t>(), row[2].as<int64_t>()});
+    }
+  });
+  if (!st.ok()) return st;
+  return producers;
+}
+
+absl::StatusOr<v1::ListRejectionsResponse> PostgresReader::ListRejections(uint32_t limit,
+                                                                          const std::string& code) {
+  absl::MutexLock lock(&mu_);
+  v1::ListRejectionsResponse response;
+  absl::Status st = conn_.Run("listing rejected events", [&](pqxx::connection& conn) {
+    response.Clear();
+    pqxx::read_transaction tx(conn);
+    // Newest by id: the order rows were stored in.
+    auto rows = tx.exec_params(
+        "SELECT coalesce(origin, ''), greatest(coalesce(position, 0), 0), coalesce(event_id, ''), "
+        "coalesce(code, ''), "
+        "coalesce(reason, ''), coalesce(source, ''), coalesce(batch_id, 0), " +
+            Micros("received_at") +
+            ", coalesce(server_id, '') FROM rejected_events WHERE $2 = '' OR code = $2 ORDER BY id DESC "
+            "LIMIT $1",
+        static_cast<int64_t>(limit), code);
+    for (const auto& row : rows) {
+      v1::RejectionInfo* r = response.add_rejections();
+      r->set_origin(row[0].as<std::string>());
+      r->set_index(row[1].as<uint32_t>());
+      r->set_event_id(row[2].as<std::string>());
+      r->set_code(row[3].as<std::string>());
+      r->set_reason(row[4].as<std::string>());
+      r->set_source(row[5].as<std::string>());
+      r->set_batch_id(row[6].as<uint64_t>());
+      SetTime(row[7], r->mutable_received_at());
+      r->set_server_id(row[8].as<std::string>());
+    }
+  });
+  if (!st.ok()) return st;
+  return response;
+}
+
+absl::StatusOr<v1::ListFilesResponse> PostgresReader::ListFiles(uint32_t limit) {
+  absl::MutexLock lock(&mu_);
+  v1::ListFilesResponse response;
+  absl::Status st = conn_.Run("listing ingested files", [&](pqxx::connection& conn) {
+    response.Clear();
+    pqxx::read_transaction tx(conn);
+    auto rows = tx.exec_params(
+        "SELECT coalesce(file_name, ''), sha256, coalesce(accepted, 0), coalesce(rejected, 0), "
+        "coalesce(batch_id, 0), " +
+            Micros("ingested_at") +
+            ", coalesce(size_bytes, 0), coalesce(server_id, '') FROM ingested_files "
+            "ORDER BY ingested_at DESC NULLS LAST, sha256 LIMIT $1",
+        static_cast<int64_t>(limit));
+    for (const auto& row : rows) {
+      v1::FileInfo* f = response.add_files();
+      f->set_file_name(row[0].as<std::string>());
+      f->set_sha256(row[1].as<std::string>());
+      f->set_accepted(row[2].as<uint32_t>());
+      f->set_rejected(row[3].as<uint32_t>());
+      f->set_batch_id(row[4].as<uint64_t>());
+      SetTime(row[5], f->mutable_ingested_at());
+      f->set_size_bytes(row[6].as<uint64_t>());
+      f->set_server_id(row[7].as<std::string>());
+    }
+  });
+  if (!st.ok()) return st;
+  return response;
+}
+
+absl::StatusOr<StoredEvent> PostgresReader::FindEvent(const std::string& event_id) {
+  absl::MutexLock lock(&mu_);
+  StoredEvent stored;
+  absl::Status st = conn_.Run("looking up an event", [&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    stored = LookupStoredEvent(tx, event_id);
+  });
+  if (!st.ok()) return st;
+  return stored;
 }
 
 }  // namespace ingest::server

@@ -96,8 +96,8 @@ e2e_server_log_tail() {
 }
 
 # e2e_start_server [OPTION...]: ingest-server on ports 0 (or E2E_LISTEN / E2E_ADMIN_LISTEN, for
-# restarts on the same address) with a 1 s trigger, waits until it is ready; sets
-# E2E_INGEST_ADDR and E2E_ADMIN_ADDR.
+# restarts on the same address) with a 1 s trigger (or E2E_TRIGGER), waits until it is ready;
+# sets E2E_INGEST_ADDR and E2E_ADMIN_ADDR.
 e2e_start_server() {
   local ready="$E2E_TMP/server.ready" extra=()
   rm -f "$ready"
@@ -106,7 +106,7 @@ e2e_start_server() {
   fi
   "$INGEST_SERVER" --listen "${E2E_LISTEN:-127.0.0.1:0}" --admin-listen "${E2E_ADMIN_LISTEN:-127.0.0.1:0}" \
     --db "$E2E_DSN" \
-    --trigger 1s --checkpoint-dir "$E2E_TMP/checkpoints" --ready-file "$ready" \
+    --trigger "${E2E_TRIGGER:-1s}" --checkpoint-dir "$E2E_TMP/checkpoints" --ready-file "$ready" \
     --log-level info "${extra[@]}" "$@" >>"$E2E_TMP/server.log" 2>&1 &
   E2E_SERVER_PID=$!
   local deadline=$((SECONDS + 60))

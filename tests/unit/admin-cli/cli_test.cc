@@ -165,7 +165,7 @@ TEST_F(AdminCliTest, AnErrorFromTheServerExitsOneNamingIt) {
 
 TEST_F(AdminCliTest, UnreachableServerExitsTwoWithOneLineNamingTheAddress) {
   std::string target = "127.0.0.1:" + std::to_string(testing::UnusedPort());
-  for (const char* command : {"status", "batches", "flush", "health"}) {
+  for (const char* command : {"status", "batches", "producers", "rejections", "files", "flush", "health"}) {
     CliResult r = RunRaw({"--target", target, "--timeout", "5s", command});
     EXPECT_EQ(r.code, 2) << command;
     EXPECT_THAT(r.out, IsEmpty());
@@ -179,8 +179,8 @@ TEST(AdminCliUsageTest, BadUsageExitsTwoWithAHint) {
   std::ostringstream out, err;
   EXPECT_EQ(RunAdminCli({"bogus"}, {out, err, 120}), 2);
   EXPECT_EQ(err.str(),
-            "ingest-admin: unknown command 'bogus' (the commands are status, batches, flush, "
-            "health): run ingest-admin --help\n");
+            "ingest-admin: unknown command 'bogus' (the commands are status, batches, producers, "
+            "rejections, files, where, flush, health): run ingest-admin --help\n");
 
   std::ostringstream out2, err2;
   EXPECT_EQ(RunAdminCli({}, {out2, err2, 120}), 2);
@@ -203,7 +203,8 @@ TEST_F(AdminCliTest, NonNumericLimitIsBadUsageAndAsksNothing) {
 TEST(AdminCliUsageTest, HelpListsTheCommandsAndExitsZero) {
   std::ostringstream out, err;
   EXPECT_EQ(RunAdminCli({"--help"}, {out, err, 120}), 0);
-  for (const char* word : {"status", "batches", "flush", "health", "--target", "--json", "Exit codes"}) {
+  for (const char* word : {"status", "batches", "producers", "rejections", "files", "where", "flush",
+                           "health", "--target", "--json", "--watch", "Exit codes"}) {
     EXPECT_THAT(out.str(), HasSubstr(word));
   }
 }

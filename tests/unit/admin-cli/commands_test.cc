@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_split.h"
 #include "admin-cli/cli.h"
+#include "admin-cli/text_table.h"
 #include "tests/unit/admin-cli/fake_admin_server.h"
 
 namespace ingest::admin {
@@ -49,6 +50,7 @@ void AddBatch(v1::ListBatchesResponse* response, uint64_t id, int64_t start, uin
   b->set_rejected(5);
   b->set_write_ms(37);
   b->mutable_committed_at()->set_seconds(start + 12);
+  b->set_server_id("srv-a");
   for (auto& s : sources) b->add_sources(s);
 }
 
@@ -65,11 +67,11 @@ TEST_F(AdminCommandsTest, BatchesTableHasARowPerBatch) {
   EXPECT_THAT(r.err, IsEmpty());
   EXPECT_THAT(Lines(r.out),
               ElementsAre("BATCH  WINDOW START          EVENTS  INSERTED  UPDATED  REJECTED  WRITE MS  "
-                          "COMMITTED AT          SOURCES",
+                          "COMMITTED AT          SERVER  SOURCES",
                           "   42  2026-11-23 10:00:50Z     500       480       15         5        37  "
-                          "2026-11-23 10:01:02Z  gen-1,gen-2,events_0001.csv",
+                          "2026-11-23 10:01:02Z  srv-a   gen-1,gen-2,events_0001.csv",
                           "   41  2026-11-23 10:00:40Z    1200      1180       15         5        37  "
-                          "2026-11-23 10:00:52Z  -"));
+                          "2026-11-23 10:00:52Z  srv-a   -"));
   EXPECT_EQ(server_.service().last_batches_limit(), 20u);
 }
 
@@ -88,8 +90,8 @@ TEST_F(AdminCommandsTest, BatchesSourcesAreShortenedToTheTerminalWidth) {
   ASSERT_EQ(r.code, 0) << r.err;
   std::vector<std::string> lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[1].size(), 120u);
-  EXPECT_THAT(lines[1], ::testing::EndsWith("  producer-0,producer..."));
+  EXPECT_EQ(DisplayWidth(lines[1]), 120u);
+  EXPECT_THAT(lines[1], ::testing::EndsWith("  srv-a   producer-0,pr\u2026"));
 }
 
 TEST_F(AdminCommandsTest, BatchesJsonIsTheResponse) {

@@ -26,6 +26,29 @@ class FakeAdminService final : public v1::AdminService::Service {
   v1::ListBatchesResponse batches_response;
   v1::FlushResponse flush_response;
   grpc::Status flush_error;
+  v1::ListProducersResponse producers_response;
+  v1::ListRejectionsResponse rejections_response;
+  grpc::Status rejections_error;
+  v1::ListFilesResponse files_response;
+  v1::WhereIsEventResponse where_response;
+
+  // The last request of each list / lookup RPC.
+  v1::ListProducersRequest last_producers_request() const {
+    std::lock_guard lock(mu_);
+    return last_producers_request_;
+  }
+  v1::ListRejectionsRequest last_rejections_request() const {
+    std::lock_guard lock(mu_);
+    return last_rejections_request_;
+  }
+  v1::ListFilesRequest last_files_request() const {
+    std::lock_guard lock(mu_);
+    return last_files_request_;
+  }
+  v1::WhereIsEventRequest last_where_request() const {
+    std::lock_guard lock(mu_);
+    return last_where_request_;
+  }
 
   // What the calls asked for.
   uint32_t last_batches_limit() const {
@@ -61,6 +84,35 @@ class FakeAdminService final : public v1::AdminService::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status ListProducers(grpc::ServerContext*, const v1::ListProducersRequest* request,
+                             v1::ListProducersResponse* response) override {
+    Remember(*request, &last_producers_request_);
+    *response = producers_response;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListRejections(grpc::ServerContext*, const v1::ListRejectionsRequest* request,
+                              v1::ListRejectionsResponse* response) override {
+    Remember(*request, &last_rejections_request_);
+    if (!rejections_error.ok()) return rejections_error;
+    *response = rejections_response;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListFiles(grpc::ServerContext*, const v1::ListFilesRequest* request,
+                         v1::ListFilesResponse* response) override {
+    Remember(*request, &last_files_request_);
+    *response = files_response;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status WhereIsEvent(grpc::ServerContext*, const v1::WhereIsEventRequest* request,
+                            v1::WhereIsEventResponse* response) override {
+    Remember(*request, &last_where_request_);
+    *response = where_response;
+    return grpc::Status::OK;
+  }
+
   grpc::Status Flush(grpc::ServerContext* context, const v1::FlushRequest*,
                      v1::FlushResponse* response) override {
     {
@@ -79,11 +131,21 @@ class FakeAdminService final : public v1::AdminService::Service {
     std::lock_guard lock(mu_);
     ++calls_;
   }
+  template <typename Request>
+  void Remember(const Request& request, Request* last) {
+    std::lock_guard lock(mu_);
+    ++calls_;
+    *last = request;
+  }
 
   mutable std::mutex mu_;
   uint32_t last_batches_limit_ = 0;
   int calls_ = 0;
   std::chrono::milliseconds last_flush_budget_{0};
+  v1::ListProducersRequest last_producers_request_;
+  v1::ListRejectionsRequest last_rejections_request_;
+  v1::ListFilesRequest last_files_request_;
+  v1::WhereIsEventRequest last_where_request_;
 };
 
 // The fake service and the health service on 127.0.0.1:<port>, until destroyed.

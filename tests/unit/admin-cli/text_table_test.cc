@@ -36,13 +36,13 @@ TEST(TextTableTest, MissingCellsAreEmptyAndExtraCellsIgnored) {
   EXPECT_EQ(table.row_count(), 2u);
 }
 
-TEST(TextTableTest, ShrinkableColumnIsCutToTheWidth) {
+TEST(TextTableTest, ShrinkableColumnIsCutToTheWidthWithAnEllipsis) {
   TextTable table({{"ID", Align::kRight}, {"SOURCES", Align::kLeft, /*shrinkable=*/true}});
   table.AddRow({"1", "gen-1,gen-2,gen-3,gen-4"});
   table.AddRow({"2", "short"});
   EXPECT_EQ(table.Render(15),
             "ID  SOURCES\n"
-            " 1  gen-1,ge...\n"
+            " 1  gen-1,gen-\u2026\n"
             " 2  short\n");
   // Wide enough: nothing is cut.
   EXPECT_EQ(table.Render(27), table.Render(0));
@@ -55,24 +55,31 @@ TEST(TextTableTest, ShrinkingStopsAtTheHeaderAndNeverCutsOtherColumns) {
   std::string rendered = table.Render(10);
   EXPECT_EQ(rendered,
             "LONG-FIXED-COLUMN       SOURCES\n"
-            "value-that-stays-whole  a,b,...\n");
+            "value-that-stays-whole  a,b,c,\u2026\n");
 }
 
-TEST(TextTableTest, TheRightmostShrinkableColumnIsCutFirst) {
-  TextTable table({{"A", Align::kLeft, true}, {"B", Align::kLeft, true}});
-  table.AddRow({"aaaaaaaaaa", "bbbbbbbbbb"});
-  EXPECT_EQ(table.Render(18), "A           B\naaaaaaaaaa  bbb...\n");
-  EXPECT_EQ(table.Render(12), "A       B\naaa...  b...\n");
+TEST(TextTableTest, TheWidestShrinkableColumnIsCutFirst) {
+  TextTable table({{"REASON", Align::kLeft, true}, {"ID", Align::kLeft, true}, {"N", Align::kRight}});
+  table.AddRow({"a reason that goes on and on", "event-0001", "7"});
+  // 28 + 2 + 10 + 2 + 1 = 43 columns: cutting 13 leaves the reason at 15, the id whole.
+  EXPECT_EQ(table.Render(30),
+            "REASON           ID          N\n"
+            "a reason that \u2026  event-0001  7\n");
+  // Cut further, both are cut in turn, the rightmost of equals first.
+  EXPECT_EQ(table.Render(20),
+            "REASON    ID       N\n"
+            "a reaso\u2026  event-\u2026  7\n");
 }
 
 TEST(TextTableTest, WidthCountsCodePointsNotBytes) {
   TextTable table({{"FILE", Align::kLeft, true}, {"N", Align::kRight}});
   table.AddRow({"änderungen-über-alles.csv", "3"});
-  EXPECT_EQ(table.Render(12), "FILE       N\nänderu...  3\n");
-  EXPECT_EQ(DisplayWidth("änderu..."), 9u);
-  EXPECT_EQ(Shorten("änderungen", 6), "änd...");
+  EXPECT_EQ(table.Render(12), "FILE       N\nänderung\u2026  3\n");
+  EXPECT_EQ(DisplayWidth("änderung\u2026"), 9u);
+  EXPECT_EQ(Shorten("änderungen", 6), "änder\u2026");
   EXPECT_EQ(Shorten("äöü", 3), "äöü");
-  EXPECT_EQ(Shorten("äöüß", 2), "äö");
+  EXPECT_EQ(Shorten("äöüß", 2), "ä\u2026");
+  EXPECT_EQ(Shorten("äöüß", 1), "ä");
 }
 
 }  // namespace
