@@ -9,34 +9,11 @@
 source "$(dirname "$0")/lib.sh"
 [[ -x "${INGEST_BRIDGE:-}" ]] || e2e_fail "INGEST_BRIDGE='${INGEST_BRIDGE:-}' is not an executable; run through ctest"
 
-pg_port="$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$INGEST_TEST_DSN")"
-[[ -n "$pg_port" ]] || e2e_fail "INGEST_TEST_DSN names no port=: $INGEST_TEST_DSN"
-proxy_port="$(e2e_free_port)"
-proxy_pid=""
-proxy_start() {
-  "$E2E_PYTHON" "$(dirname "$0")/tcp_proxy.py" "$proxy_port" "$pg_port" &
-  proxy_pid=$!
-  for ((i = 0; i < 50; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  e2e_fail "the TCP relay did not start on port $proxy_port"
-}
-proxy_stop() {
-  [[ -n "$proxy_pid" ]] || return 0
-  kill "$proxy_pid" 2>/dev/null || true
-  wait "$proxy_pid" 2>/dev/null || true
-  proxy_pid=""
-}
-e2e_on_exit 'proxy_stop'
+e2e_relay_init
 
 e2e_create_db
-[[ -r "${PGPASSFILE:-}" ]] || e2e_fail "PGPASSFILE is unset or unreadable"
-sed "s/^\([^:]*\):$pg_port:/\1:$proxy_port:/" "$PGPASSFILE" >"$E2E_TMP/pgpass"
-cat "$PGPASSFILE" >>"$E2E_TMP/pgpass"
-chmod 600 "$E2E_TMP/pgpass"
-proxy_start
-E2E_DSN="$E2E_DSN port=$proxy_port" PGPASSFILE="$E2E_TMP/pgpass" E2E_TRIGGER=1h e2e_start_server
+e2e_relay_start
+E2E_DSN="$E2E_DSN port=$E2E_RELAY_PORT" PGPASSFILE="$E2E_TMP/pgpass" E2E_TRIGGER=1h e2e_start_server
 run="a$RANDOM"
 
 # admin_run NAME ARGS...: ingest-admin's stdout, stderr and exit code in $E2E_TMP/NAME.{out,err,rc}.
@@ -195,7 +172,7 @@ for ((i = 0; i < 150 && seq3 < 2; i++)); do
   seq3="$(received_seq)"
 done
 ((seq3 >= 2)) || e2e_fail "producer $cont sent nothing within 30 s"
-proxy_stop
+e2e_relay_stop
 e2e_log "the server is cut off from PostgreSQL (producer $cont at sequence $seq3)"
 sleep 1
 admin_run flush_down flush --timeout 3s
@@ -222,7 +199,7 @@ admin_run where_down where "$acked_id"
 expect_one_line where_down 1 "WhereIsEvent at $E2E_ADMIN_ADDR failed: UNAVAILABLE: .*PostgreSQL"
 admin_run rejections_down rejections
 expect_one_line rejections_down 1 "ListRejections at $E2E_ADMIN_ADDR failed: UNAVAILABLE"
-proxy_start
+e2e_relay_start
 e2e_log "PostgreSQL reachable again"
 expect_ok flush_up flush --timeout 60s
 expect_ok where_sealed_later where "$cont-$seq4-0" --json

@@ -8,35 +8,10 @@
 # the relay is the outage, so other tests sharing the cluster are not disturbed.
 source "$(dirname "$0")/lib.sh"
 
-pg_port="$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$INGEST_TEST_DSN")"
-[[ -n "$pg_port" ]] || e2e_fail "INGEST_TEST_DSN names no port=: $INGEST_TEST_DSN"
-proxy_port="$(e2e_free_port)"
-proxy_pid=""
-proxy_start() {
-  "$E2E_PYTHON" "$(dirname "$0")/tcp_proxy.py" "$proxy_port" "$pg_port" &
-  proxy_pid=$!
-  for ((i = 0; i < 50; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  e2e_fail "the TCP relay did not start on port $proxy_port"
-}
-proxy_stop() {
-  [[ -n "$proxy_pid" ]] || return 0
-  kill "$proxy_pid" 2>/dev/null || true
-  wait "$proxy_pid" 2>/dev/null || true  # it dies of SIGTERM: not a failure of the test
-  proxy_pid=""
-}
-e2e_on_exit 'proxy_stop'
-
+e2e_relay_init
 e2e_create_db
-# The password file names the cluster's port; the relay's port needs its own line.
-[[ -r "${PGPASSFILE:-}" ]] || e2e_fail "PGPASSFILE is unset or unreadable"
-sed "s/^\([^:]*\):$pg_port:/\1:$proxy_port:/" "$PGPASSFILE" >"$E2E_TMP/pgpass"
-cat "$PGPASSFILE" >>"$E2E_TMP/pgpass"
-chmod 600 "$E2E_TMP/pgpass"
-proxy_start
-E2E_DSN="$E2E_DSN port=$proxy_port" PGPASSFILE="$E2E_TMP/pgpass" \
+e2e_relay_start
+E2E_DSN="$E2E_DSN port=$E2E_RELAY_PORT" PGPASSFILE="$E2E_TMP/pgpass" \
   e2e_start_server --ack durable --wal-segment-bytes 1MiB --wal-max-bytes 6MiB
 
 timeout -k 5 240 "$INGEST_GENERATOR" --target "$E2E_INGEST_ADDR" --continuous --duration 30s --events 200 \
@@ -46,7 +21,7 @@ gen=$!
 sleep 2  # the producer's state is loaded from the database on its first batch
 
 e2e_log "cutting the server off from PostgreSQL"
-proxy_stop
+e2e_relay_stop
 acked_at_block="$(wc -l <"$E2E_TMP/acked.log")"
 throttling=no
 for ((i = 0; i < 600; i++)); do
@@ -67,7 +42,7 @@ sleep 3
 e2e_assert_eq "$acked_paused" "$(wc -l <"$E2E_TMP/acked.log")" "events acked while the stream was paused for the log budget"
 e2e_admin status --json >"$E2E_TMP/status.json"
 e2e_assert_eq throttling "$(e2e_json "$E2E_TMP/status.json" 'd["intake_mode"]')" "intake mode while the log is over its budget"
-proxy_start
+e2e_relay_start
 e2e_log "PostgreSQL reachable again"
 
 rc=0

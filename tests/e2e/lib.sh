@@ -209,3 +209,35 @@ e2e_python_stubs() {
     e2e_fail "protoc could not generate the Python stubs from $INGEST_SOURCE_DIR/proto"
   e2e_log "ok: Python stubs generated from proto/"
 }
+
+# A TCP relay of the test's own between its server and PostgreSQL (tcp_proxy.py): stopping the
+# relay cuts that server off while other tests sharing the cluster go on. e2e_relay_init picks
+# E2E_RELAY_PORT and writes $E2E_TMP/pgpass, which also names that port; run the server with
+# E2E_DSN="$E2E_DSN port=$E2E_RELAY_PORT" PGPASSFILE="$E2E_TMP/pgpass".
+E2E_RELAY_PID=""
+e2e_relay_init() {
+  E2E_RELAY_PG_PORT="$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$INGEST_TEST_DSN")"
+  [[ -n "$E2E_RELAY_PG_PORT" ]] || e2e_fail "INGEST_TEST_DSN names no port=: $INGEST_TEST_DSN"
+  E2E_RELAY_PORT="$(e2e_free_port)"
+  [[ -r "${PGPASSFILE:-}" ]] || e2e_fail "PGPASSFILE is unset or unreadable"
+  sed "s/^\([^:]*\):$E2E_RELAY_PG_PORT:/\1:$E2E_RELAY_PORT:/" "$PGPASSFILE" >"$E2E_TMP/pgpass"
+  cat "$PGPASSFILE" >>"$E2E_TMP/pgpass"
+  chmod 600 "$E2E_TMP/pgpass"
+  e2e_on_exit 'e2e_relay_stop'
+}
+e2e_relay_start() {
+  local i
+  "$E2E_PYTHON" "$INGEST_SOURCE_DIR/tests/e2e/tcp_proxy.py" "$E2E_RELAY_PORT" "$E2E_RELAY_PG_PORT" &
+  E2E_RELAY_PID=$!
+  for ((i = 0; i < 50; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$E2E_RELAY_PORT") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  e2e_fail "the TCP relay did not start on port $E2E_RELAY_PORT"
+}
+e2e_relay_stop() {
+  [[ -n "$E2E_RELAY_PID" ]] || return 0
+  kill "$E2E_RELAY_PID" 2>/dev/null || true
+  wait "$E2E_RELAY_PID" 2>/dev/null || true  # it dies of SIGTERM: not a failure of the test
+  E2E_RELAY_PID=""
+}
