@@ -1,5 +1,9 @@
 #include "common/status_util.h"
 
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+
 namespace ingest {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -10,6 +14,17 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+absl::Duration RetryAfterHint(const grpc::ClientContext& ctx) {
+  const auto& trailers = ctx.GetServerTrailingMetadata();
+  auto it = trailers.find("retry-after-ms");
+  int64_t ms = 0;
+  if (it == trailers.end() ||
+      !absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &ms)) {
+    return absl::ZeroDuration();
+  }
+  return absl::Milliseconds(std::clamp<int64_t>(ms, 0, 60000));
 }
 
 }  // namespace ingest

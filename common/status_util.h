@@ -1,9 +1,11 @@
 // absl::Status helpers: early return, and the one place statuses become grpc::Status.
 #pragma once
 
+#include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 #define INGEST_CONCAT_INNER(a, b) a##b
 #define INGEST_CONCAT(a, b) INGEST_CONCAT_INNER(a, b)
@@ -25,6 +27,10 @@
 namespace ingest {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The server's `retry-after-ms` trailer on a finished call (clamped to 0..60 s); zero when
+// absent or not a number.
+absl::Duration RetryAfterHint(const grpc::ClientContext& ctx);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace ingest

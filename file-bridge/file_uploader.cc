@@ -19,17 +19,6 @@
 namespace ingest::bridge {
 namespace {
 
-absl::Duration RetryAfter(const grpc::ClientContext& ctx) {
-  const auto& trailers = ctx.GetServerTrailingMetadata();
-  auto it = trailers.find("retry-after-ms");
-  int64_t ms = 0;
-  if (it == trailers.end() ||
-      !absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &ms)) {
-    return absl::ZeroDuration();
-  }
-  return absl::Milliseconds(std::clamp<int64_t>(ms, 0, 60000));
-}
-
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
@@ -204,7 +193,7 @@ UploadOutcome FileUploader::Upload(const std::string& path, const std::string& f
   }
   UploadOutcome outcome = Outcome(VerdictFor(status.error_code()), FromGrpcStatus(status));
   if (status.ok()) outcome.result = std::move(result);
-  outcome.retry_after = RetryAfter(ctx);
+  outcome.retry_after = RetryAfterHint(ctx);
   return outcome;
 }
 

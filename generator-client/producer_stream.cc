@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
+#include "common/status_util.h"
 #include "common/units.h"
 
 namespace ingest::generator {
@@ -26,17 +27,6 @@ std::string Describe(const grpc::Status& s) {
   std::string code = CodeName(s.error_code());
   if (s.error_message().empty() || s.error_message() == code) return code;
   return absl::StrCat(code, ": ", s.error_message());
-}
-
-absl::Duration RetryAfter(const grpc::ClientContext& ctx) {
-  const auto& trailers = ctx.GetServerTrailingMetadata();
-  auto it = trailers.find("retry-after-ms");
-  int64_t ms = 0;
-  if (it == trailers.end() ||
-      !absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &ms)) {
-    return absl::ZeroDuration();
-  }
-  return absl::Milliseconds(std::clamp<int64_t>(ms, 0, 60000));
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
@@ -297,7 +287,7 @@ ProducerStream::Attempt ProducerStream::RunStream() {
   }
   reader.join();
   Attempt attempt{stream->Finish(), absl::ZeroDuration()};
-  attempt.retry_after = RetryAfter(ctx);
+  attempt.retry_after = RetryAfterHint(ctx);
   absl::MutexLock lock(&mu_);
   ctx_ = nullptr;
   return attempt;
