@@ -36,6 +36,19 @@ std::string LastClause(const std::string& message) {
   return clause;
 }
 
+// One unary AdminService call with a deadline; a gRPC error becomes the matching absl status.
+template <typename Request, typename Response>
+absl::StatusOr<Response> Call(v1::AdminService::Stub& stub,
+                              grpc::Status (v1::AdminService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                            Response*),
+                              const Request& request, absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(&context, timeout);
+  Response response;
+  RETURN_IF_ERROR(FromGrpcStatus((stub.*method)(&context, request, &response)));
+  return response;
+}
+
 }  // namespace
 
 AdminClient::AdminClient(std::string target)
@@ -76,73 +89,44 @@ std::string AdminClient::ConnectFailureReason() {
 }
 
 absl::StatusOr<v1::GetStatusResponse> AdminClient::GetStatus(absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(&context, timeout);
-  v1::GetStatusResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(admin_->GetStatus(&context, v1::GetStatusRequest(), &response)));
-  return response;
+  return Call(*admin_, &v1::AdminService::Stub::GetStatus, v1::GetStatusRequest(), timeout);
 }
 
 absl::StatusOr<v1::ListBatchesResponse> AdminClient::ListBatches(uint32_t limit, absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(&context, timeout);
   v1::ListBatchesRequest request;
   request.set_limit(limit);
-  v1::ListBatchesResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(admin_->ListBatches(&context, request, &response)));
-  return response;
+  return Call(*admin_, &v1::AdminService::Stub::ListBatches, request, timeout);
 }
 
 absl::StatusOr<v1::ListProducersResponse> AdminClient::ListProducers(uint32_t limit, absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(&context, timeout);
   v1::ListProducersRequest request;
   request.set_limit(limit);
-  v1::ListProducersResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(admin_->ListProducers(&context, request, &response)));
-  return response;
+  return Call(*admin_, &v1::AdminService::Stub::ListProducers, request, timeout);
 }
 
-absl::StatusOr<v1::ListRejectionsResponse> AdminClient::ListRejections(uint32_t limit,
-                                                                       const std::string& code,
+absl::StatusOr<v1::ListRejectionsResponse> AdminClient::ListRejections(uint32_t limit, const std::string& code,
                                                                        absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(&context, timeout);
   v1::ListRejectionsRequest request;
   request.set_limit(limit);
   request.set_code(code);
-  v1::ListRejectionsResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(admin_->ListRejections(&context, request, &response)));
-  return response;
+  return Call(*admin_, &v1::AdminService::Stub::ListRejections, request, timeout);
 }
 
 absl::StatusOr<v1::ListFilesResponse> AdminClient::ListFiles(uint32_t limit, absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(&context, timeout);
   v1::ListFilesRequest request;
   request.set_limit(limit);
-  v1::ListFilesResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(admin_->ListFiles(&context, request, &response)));
-  return response;
+  return Call(*admin_, &v1::AdminService::Stub::ListFiles, request, timeout);
 }
 
 absl::StatusOr<v1::WhereIsEventResponse> AdminClient::WhereIsEvent(const std::string& event_id,
                                                                    absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(&context, timeout);
   v1::WhereIsEventRequest request;
   request.set_event_id(event_id);
-  v1::WhereIsEventResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(admin_->WhereIsEvent(&context, request, &response)));
-  return response;
+  return Call(*admin_, &v1::AdminService::Stub::WhereIsEvent, request, timeout);
 }
 
 absl::StatusOr<v1::FlushResponse> AdminClient::Flush(absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(&context, timeout);
-  v1::FlushResponse response;
-  RETURN_IF_ERROR(FromGrpcStatus(admin_->Flush(&context, v1::FlushRequest(), &response)));
-  return response;
+  return Call(*admin_, &v1::AdminService::Stub::Flush, v1::FlushRequest(), timeout);
 }
 
 absl::StatusOr<HealthCheckResponse> AdminClient::CheckHealth(const std::string& service,

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "admin-cli/admin_client.h"
 
@@ -58,6 +59,17 @@ int PrintJson(const google::protobuf::Message& message, CommandContext& context)
 // codes that have one (`timeout` is the deadline the call had); returns kExitFailed.
 int ReportRpcError(const std::string& rpc, const absl::Status& status, absl::Duration timeout,
                    CommandContext& context);
+
+// The usual end of a command: the RPC's error reported, or its answer printed as JSON or as
+// `render(answer)` gives it.
+template <typename Response, typename Render>
+int ShowAnswer(const std::string& rpc, const absl::StatusOr<Response>& answer, CommandContext& context,
+               Render render) {
+  if (!answer.ok()) return ReportRpcError(rpc, answer.status(), context.options.timeout, context);
+  if (context.options.json) return PrintJson(*answer, context);
+  context.out << render(*answer);
+  return kExitOk;
+}
 
 // Checks a --limit: a whole number from 1 to `max`.
 CLI::Validator ListLimit(uint32_t max);

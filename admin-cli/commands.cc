@@ -24,13 +24,8 @@ Command AddStatusCommand(CLI::App& app) {
       "Show the server's state: version, uptime, listeners, intake mode, the open window, the "
       "last committed batch, totals, the database writer (sink) and disk use");
   return {sub, [](CommandContext& context) {
-            auto status = context.client.GetStatus(context.options.timeout);
-            if (!status.ok()) {
-              return ReportRpcError("GetStatus", status.status(), context.options.timeout, context);
-            }
-            if (context.options.json) return PrintJson(*status, context);
-            context.out << RenderStatus(*status, context.now);
-            return kExitOk;
+            return ShowAnswer("GetStatus", context.client.GetStatus(context.options.timeout), context,
+                              [&](const auto& status) { return RenderStatus(status, context.now); });
           }};
 }
 
@@ -44,13 +39,8 @@ Command AddBatchesCommand(CLI::App& app) {
       ->check(ListLimit(kMaxBatchesLimit))
       ->capture_default_str();
   return {sub, [limit](CommandContext& context) {
-            auto batches = context.client.ListBatches(*limit, context.options.timeout);
-            if (!batches.ok()) {
-              return ReportRpcError("ListBatches", batches.status(), context.options.timeout, context);
-            }
-            if (context.options.json) return PrintJson(*batches, context);
-            context.out << RenderBatches(*batches, context.width);
-            return kExitOk;
+            return ShowAnswer("ListBatches", context.client.ListBatches(*limit, context.options.timeout), context,
+                              [&](const auto& batches) { return RenderBatches(batches, context.width); });
           }};
 }
 

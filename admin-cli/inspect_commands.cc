@@ -50,13 +50,10 @@ Command AddProducersCommand(CLI::App& app) {
       ->check(ListLimit(kMaxProducersLimit))
       ->capture_default_str();
   return {sub, [limit](CommandContext& context) {
-            auto producers = context.client.ListProducers(*limit, context.options.timeout);
-            if (!producers.ok()) {
-              return ReportRpcError("ListProducers", producers.status(), context.options.timeout, context);
-            }
-            if (context.options.json) return PrintJson(*producers, context);
-            context.out << RenderProducers(*producers, context.width, context.now);
-            return kExitOk;
+            return ShowAnswer("ListProducers", context.client.ListProducers(*limit, context.options.timeout),
+                              context, [&](const auto& producers) {
+                                return RenderProducers(producers, context.width, context.now);
+                              });
           }};
 }
 
@@ -73,13 +70,10 @@ Command AddRejectionsCommand(CLI::App& app) {
   sub->add_option("--code", *code, "Only this rejection code: " + absl::StrJoin(RejectionCodes(), ", "))
       ->check(RejectionCode());
   return {sub, [limit, code](CommandContext& context) {
-            auto rejections = context.client.ListRejections(*limit, *code, context.options.timeout);
-            if (!rejections.ok()) {
-              return ReportRpcError("ListRejections", rejections.status(), context.options.timeout, context);
-            }
-            if (context.options.json) return PrintJson(*rejections, context);
-            context.out << RenderRejections(*rejections, context.width, *code);
-            return kExitOk;
+            return ShowAnswer("ListRejections", context.client.ListRejections(*limit, *code, context.options.timeout),
+                              context, [&](const auto& rejections) {
+                                return RenderRejections(rejections, context.width, *code);
+                              });
           }};
 }
 
@@ -93,12 +87,8 @@ Command AddFilesCommand(CLI::App& app) {
       ->check(ListLimit(kMaxRowsLimit))
       ->capture_default_str();
   return {sub, [limit](CommandContext& context) {
-            auto files = context.client.ListFiles(*limit, context.options.timeout);
-            if (!files.ok())
-              return ReportRpcError("ListFiles", files.status(), context.options.timeout, context);
-            if (context.options.json) return PrintJson(*files, context);
-            context.out << RenderFiles(*files, context.width);
-            return kExitOk;
+            return ShowAnswer("ListFiles", context.client.ListFiles(*limit, context.options.timeout), context,
+                              [&](const auto& files) { return RenderFiles(files, context.width); });
           }};
 }
 

@@ -9,13 +9,14 @@
 #
 # Environment: INGEST_BUILD_DIR (default build), INGEST_PG_PORT (default 55432),
 # INGEST_LISTEN (default 127.0.0.1:50051), INGEST_ADMIN_LISTEN (default 127.0.0.1:50052),
-# DEMO_SECONDS (default 30).
+# INGEST_METRICS_LISTEN (default 127.0.0.1:9464), DEMO_SECONDS (default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_DIR="${INGEST_BUILD_DIR:-build}"
 LISTEN="${INGEST_LISTEN:-127.0.0.1:50051}"
 ADMIN_LISTEN="${INGEST_ADMIN_LISTEN:-127.0.0.1:50052}"
+METRICS_LISTEN="${INGEST_METRICS_LISTEN:-127.0.0.1:9464}"
 DEMO_SECONDS="${DEMO_SECONDS:-30}"
 LOCAL_DIR=".local"
 LOGS="$LOCAL_DIR/logs"
@@ -104,7 +105,8 @@ section "4. ingest-server"
 stop_server
 rm -f "$READY_FILE"
 echo "--- demo started $(date -u +%FT%TZ) ---" >>"$LOGS/server.log"
-setsid nohup "$SERVER" --listen "$LISTEN" --admin-listen "$ADMIN_LISTEN" --db "$INGEST_DB_DSN" \
+setsid nohup "$SERVER" --listen "$LISTEN" --admin-listen "$ADMIN_LISTEN" --metrics-listen "$METRICS_LISTEN" \
+  --db "$INGEST_DB_DSN" \
   --checkpoint-dir "$LOCAL_DIR/checkpoints" --ready-file "$READY_FILE" \
   >>"$LOGS/server.log" 2>&1 </dev/null &
 echo $! >"$PID_FILE"
@@ -116,7 +118,7 @@ while true; do
     echo "--- last lines of $LOGS/server.log ---" >&2
     tail -n 30 "$LOGS/server.log" >&2
     rm -f "$PID_FILE"
-    die "ingest-server exited during start-up (log above; is $LISTEN or $ADMIN_LISTEN in use?)"
+    die "ingest-server exited during start-up (log above; is $LISTEN, $ADMIN_LISTEN or $METRICS_LISTEN in use?)"
   fi
   if [[ -s "$READY_FILE" && -z "$admin_addr" ]]; then
     admin_addr="$(sed -n 's/^admin=//p' "$READY_FILE")"
@@ -181,8 +183,14 @@ scripts/pg.sh psql -X -P pager=off -c "SELECT source, count(*) AS events FROM us
   -c "SELECT file_name, accepted, rejected, batch_id FROM ingested_files ORDER BY ingested_at DESC LIMIT 5;" \
   -c "SELECT * FROM event_summary ORDER BY event_type;"
 
+section "11. Prometheus /metrics (a few of them)"
+python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' \
+  "http://$METRICS_LISTEN/metrics" |
+  grep -E '^ingest_(events_(received|rejected)_total|batches_committed_total|visibility_delay_seconds_count|sink_state|intake_state)' ||
+  { echo "demo: cannot read http://$METRICS_LISTEN/metrics" >&2; failed=1; }
+
 section "The server is still running"
-echo "pid $pid, log $LOGS/server.log, admin $admin_addr, ingest $ingest_addr"
+echo "pid $pid, log $LOGS/server.log, admin $admin_addr, ingest $ingest_addr, metrics http://$METRICS_LISTEN/metrics"
 echo "try: $ADMIN --target $admin_addr status"
 echo "     scripts/pg.sh psql -c 'SELECT count(*) FROM user_events;'"
 echo "stop it with: scripts/demo.sh stop"

@@ -46,23 +46,24 @@ grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStat
   }
   out->set_trigger_ms(absl::ToInt64Milliseconds(ctx_.trigger));
   out->set_ack_mode(ctx_.ack_mode);
-  WindowStats window = ctx_.batcher->Stats();
-  out->mutable_open_window()->set_events(window.events);
-  out->mutable_open_window()->set_bytes(window.bytes);
-  out->mutable_open_window()->set_age_ms(absl::ToInt64Milliseconds(window.age));
-  WriterStats writer = ctx_.writer->Stats();
+  const ServerState state = ReadServerState(ctx_.state);
+  out->mutable_open_window()->set_events(state.window.events);
+  out->mutable_open_window()->set_bytes(state.window.bytes);
+  out->mutable_open_window()->set_age_ms(absl::ToInt64Milliseconds(state.window.age));
+  const WriterStats& writer = state.writer;
   out->set_last_batch_id(writer.last_committed_id);
   if (writer.last_commit_time != absl::InfinitePast()) {
     *out->mutable_last_commit_time() = ToProtoTime(writer.last_commit_time);
   }
-  out->set_wal_bytes(ctx_.log->WalBytes());
-  out->set_checkpoint_bytes(ctx_.log->CheckpointBytes());
+  out->set_wal_bytes(state.wal_bytes);
+  out->set_checkpoint_bytes(state.checkpoint_bytes);
   out->set_pending_batches(static_cast<uint32_t>(writer.pending_batches));
+  const IntakeCounters& counted = ctx_.metrics->totals();
   auto* totals = out->mutable_totals();
-  totals->set_received(ctx_.counters->received);
-  totals->set_accepted(ctx_.counters->accepted);
-  totals->set_rejected(ctx_.counters->rejected);
-  totals->set_duplicates(ctx_.counters->duplicates);
+  totals->set_received(counted.received);
+  totals->set_accepted(counted.accepted);
+  totals->set_rejected(counted.rejected);
+  totals->set_duplicates(counted.duplicates);
   totals->set_committed(writer.committed_events);
   totals->set_batches(writer.committed_batches);
   auto* sink = out->mutable_sink();
@@ -70,22 +71,8 @@ grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStat
   sink->set_last_error(writer.sink.last_error);
   sink->set_attempts(writer.sink.attempts);
   if (writer.sink.retrying) *sink->mutable_next_attempt() = ToProtoTime(writer.sink.next_attempt);
-  if (ctx_.budget->Full()) {
-    out->set_intake_mode("throttling");
-    out->set_intake_reason(absl::StrCat("the write-ahead log holds ", ctx_.log->WalBytes(), " bytes, over --wal-max-bytes ",
-                                        ctx_.budget->max_bytes(), ": ", ctx_.budget->waiting(),
-                                        " streams wait for commits to free space and uploads get UNAVAILABLE"));
-  } else if (writer.sink.retrying && ctx_.ack_mode == "committed") {
-    out->set_intake_mode("throttling");
-    out->set_intake_reason(absl::StrCat("PostgreSQL is unavailable (", writer.sink.last_error,
-                                        "); acks wait for the next commit"));
-  } else if (writer.sink.retrying) {
-    out->set_intake_mode("accepting");
-    out->set_intake_reason(absl::StrCat("PostgreSQL is unavailable; batches are acked from the log, which holds ",
-                                        ctx_.log->WalBytes(), " of ", ctx_.budget->max_bytes(), " bytes"));
-  } else {
-    out->set_intake_mode("accepting");
-  }
+  out->set_intake_mode(state.intake_mode);
+  out->set_intake_reason(state.intake_reason);
   return grpc::Status::OK;
 }
 
@@ -97,7 +84,7 @@ grpc::Status AdminServiceImpl::ListBatches(grpc::ServerContext*, const v1::ListB
 grpc::Status AdminServiceImpl::ListProducers(grpc::ServerContext*, const v1::ListProducersRequest* req,
                                              v1::ListProducersResponse* out) {
   const uint32_t limit = Limit(req->limit(), kDefaultProducerLimit, kMaxListLimit);
-  return Answer(server::ListProducers(limit, *ctx_.reader, *ctx_.producers, *ctx_.streams), out);
+  return Answer(server::ListProducers(limit, *ctx_.reader, *ctx_.state.producers, *ctx_.state.streams), out);
 }
 
 grpc::Status AdminServiceImpl::ListRejections(grpc::ServerContext*, const v1::ListRejectionsRequest* req,
@@ -117,16 +104,16 @@ grpc::Status AdminServiceImpl::WhereIsEvent(grpc::ServerContext* call, const v1:
   const absl::Time deadline = absl::FromChrono(call->deadline()) - kDeadlineMargin;
   EventLookups lookups{
       ctx_.server_id,
-      [&] { return ctx_.batcher->FindEvent(id); },
-      [&] { return ctx_.writer->FindEvent(id, [&] { return call->IsCancelled() || absl::Now() > deadline; }); },
+      [&] { return ctx_.state.batcher->FindEvent(id); },
+      [&] { return ctx_.state.writer->FindEvent(id, [&] { return call->IsCancelled() || absl::Now() > deadline; }); },
       [&] { return ctx_.reader->FindEvent(id); }};
   return Answer(server::WhereIsEvent(id, lookups), out);
 }
 
 grpc::Status AdminServiceImpl::Flush(grpc::ServerContext* call, const v1::FlushRequest*,
                                      v1::FlushResponse* out) {
-  const uint64_t committed_before = ctx_.writer->Stats().last_committed_id;
-  const uint64_t target = ctx_.batcher->SealNow();
+  const uint64_t committed_before = ctx_.state.writer->Stats().last_committed_id;
+  const uint64_t target = ctx_.state.batcher->SealNow();
   if (target <= committed_before) {
     out->set_empty(true);
     out->set_batch_id(committed_before);
@@ -137,8 +124,8 @@ grpc::Status AdminServiceImpl::Flush(grpc::ServerContext* call, const v1::FlushR
   if (client_deadline < absl::InfiniteFuture() && client_deadline - kDeadlineMargin < deadline) {
     deadline = client_deadline - kDeadlineMargin;
   }
-  if (!ctx_.writer->WaitCommitted(target, deadline)) {
-    WriterStats stats = ctx_.writer->Stats();
+  if (!ctx_.state.writer->WaitCommitted(target, deadline)) {
+    WriterStats stats = ctx_.state.writer->Stats();
     return {grpc::StatusCode::UNAVAILABLE,
             absl::StrCat("batch ", target, " is not committed yet (last committed: ", stats.last_committed_id,
                          "); PostgreSQL: ", stats.sink.last_error.empty() ? "no error reported" : stats.sink.last_error)};

@@ -9,14 +9,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ingest/v1/admin.grpc.pb.h"
-#include "server/batch_writer.h"
-#include "server/counters.h"
-#include "server/durable_log.h"
-#include "server/micro_batcher.h"
-#include "server/producers.h"
+#include "server/metrics.h"
+#include "server/server_state.h"
 #include "server/sink/postgres_reader.h"
-#include "server/log_budget.h"
-#include "server/stream_directory.h"
 
 namespace ingest::server {
 
@@ -28,14 +23,9 @@ struct AdminContext {
   absl::Duration flush_timeout;
   std::string ack_mode;
   std::vector<std::pair<std::string, std::string>> listeners;  // role, address
-  MicroBatcher* batcher;
-  BatchWriter* writer;
-  IntakeCounters* counters;
-  StreamDirectory* streams;
+  StateSources state;  // the window, writer, log and intake GetStatus reads
+  const Metrics* metrics;
   PostgresReader* reader;
-  DurableLog* log;
-  LogBudget* budget;
-  ProducerRegistry* producers;
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {

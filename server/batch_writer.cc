@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "common/time_text.h"
 #include "common/units.h"
+#include "absl/time/clock.h"
 
 namespace ingest::server {
 
@@ -194,6 +195,11 @@ bool BatchWriter::WriteWithRetry(SealedBatch& batch, CommitResult* result, Seale
         prepared.ok() ? sink_->Write(to_write) : absl::StatusOr<CommitResult>(prepared);
     if (written.ok()) {
       *result = *written;
+      absl::MutexLock lock(&mu_);
+      if (stats_.sink.attempts > 0) {
+        log->info("batch {} written after {} failed attempts: PostgreSQL takes writes again", batch.batch_id,
+                  stats_.sink.attempts);
+      }
       return true;
     }
     absl::MutexLock lock(&mu_);
@@ -201,9 +207,12 @@ bool BatchWriter::WriteWithRetry(SealedBatch& batch, CommitResult* result, Seale
     s.retrying = true;
     s.last_error = std::string(written.status().message());
     s.attempts++;
+    stats_.failed_writes++;
     s.next_attempt = absl::Now() + delay;
-    log->warn("batch {} not written (attempt {}): {}; retrying in {}", batch.batch_id, s.attempts,
-              s.last_error, DurationText(delay));
+    if (auto held = retry_log_.Allow("sink", absl::Now())) {
+      log->warn("batch {} not written (attempt {}): {}; retrying in {}{}", batch.batch_id, s.attempts, s.last_error,
+                DurationText(delay), HeldBack(*held));
+    }
     auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_; };
     if (mu_.AwaitWithTimeout(absl::Condition(&stopping), delay)) return false;
     delay = std::min(delay * 2, backoff_.max);

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/batch.h"
+#include "server/log_rate.h"
 #include "server/sink/event_sink.h"
 
 namespace ingest::server {
@@ -48,6 +49,7 @@ struct WriterStats {
   uint64_t committed_events = 0;  // accepted events written
   uint64_t committed_batches = 0;
   size_t pending_batches = 0;
+  uint64_t failed_writes = 0;  // attempts that failed (and were retried), since start
   SinkStatus sink;
 };
 
@@ -93,6 +95,7 @@ class BatchWriter {
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   WriterStats stats_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
+  LogRate retry_log_{absl::Seconds(30)};  // one retry warning per 30 s, with the count held back
 };
 
 }  // namespace ingest::server

@@ -46,6 +46,7 @@ class DurableLog {
 
   uint64_t WalBytes() const { return wal_->BytesOnDisk(); }
   uint64_t WalPendingBytes() const { return wal_->pending_bytes(); }
+  std::string RefusalReason() const { return wal_->RefusalReason(); }
   uint64_t CheckpointBytes() const { return store_.BytesOnDisk(); }
   void Stop() { wal_->Stop(); }
 

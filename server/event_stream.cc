@@ -5,9 +5,11 @@
 #include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits for the raw ack
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/status_util.h"
 #include "server/batch_intake.h"
+#include "server/log_rate.h"
 #include "server/received_batch.h"
 #include "server/wal_record.h"
 
@@ -139,19 +141,21 @@ grpc::Status EventStream::Process() {
   }
   std::shared_ptr<Shared> shared = shared_;
   if (*kind == ProducerRegistry::Kind::kResend) {
-    ctx_.counters->duplicates++;
+    ctx_.metrics->DuplicateBatch();
     ctx_.producers->WhenDurable(producer, seq,
                                 [shared, slot](const v1::BatchAck& ack) { shared->Fill(slot, ack); });
     return grpc::Status::OK;
   }
   WindowItem item = BuildWindowItem(*received, ctx_.clock->Now());
-  ctx_.counters->received += batch.events_size();
-  ctx_.counters->accepted += item.ack.accepted();
-  ctx_.counters->rejected += item.ack.rejected();
+  ctx_.metrics->Received(Source::kStream, producer, batch.events_size(), item.ack.accepted(), item.rejects);
   ProducerRegistry* producers = ctx_.producers;
-  auto complete = [producers, shared, slot, producer, seq, ack = item.ack] {
+  // Runs when the batch is durable and again when it commits; the first run is the ack.
+  auto acked = std::make_shared<std::atomic<bool>>(false);
+  auto complete = [producers, shared, slot, producer, seq, ack = item.ack, acked, metrics = ctx_.metrics,
+                   clock = ctx_.clock, arrived = ctx_.clock->Now()] {
     producers->MarkDurable(producer, seq, ack);
     shared->Fill(slot, ack);
+    if (!acked->exchange(true)) metrics->AckReady(clock->Now() - arrived);
   };
   // Once committed the batch is durable in any mode; MarkDurable and Fill take the ack once.
   item.on_committed = complete;
@@ -175,9 +179,12 @@ grpc::Status EventStream::Process() {
 }
 
 void EventStream::EndAfterAcks(const grpc::Status& status) {
+  static LogRate rate(absl::Seconds(30));
   if (!status.ok()) {
-    Logger("ingest")->warn("stream of producer '{}' from {} ended: {}", producer_id_, call_->peer(),
-                           status.error_message());
+    if (auto held = rate.Allow(producer_id_, absl::Now())) {
+      Logger("ingest")->warn("stream of producer '{}' from {} ended: {}{}", producer_id_, call_->peer(),
+                             status.error_message(), HeldBack(*held));
+    }
   }
   shared_->End(status, true);
 }

@@ -8,9 +8,9 @@
 #include "absl/status/statusor.h"
 #include "ingest/v1/ingest.pb.h"
 #include "common/clock.h"
-#include "server/counters.h"
 #include "server/file_registry.h"
 #include "server/log_budget.h"
+#include "server/metrics.h"
 #include "server/micro_batcher.h"
 #include "server/producers.h"
 #include "server/stream_directory.h"
@@ -21,7 +21,7 @@ struct IngestContext {
   ProducerRegistry* producers;
   MicroBatcher* batcher;
   StreamDirectory* streams;
-  IntakeCounters* counters;
+  Metrics* metrics;
   Clock* clock;
   bool durable_acks;  // --ack=durable: ack once in the fsynced log, not once committed
   // --wal-max-bytes: while it is exceeded streams stop reading; null means no budget.

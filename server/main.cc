@@ -26,12 +26,16 @@ int main(int argc, char** argv) {
   CLI::App app{
       "ingest-server: receives click-stream events over gRPC (StreamEvents) and writes them to\n"
       "PostgreSQL in micro-batches, one transaction per batch. Admin API (ingest-admin) on\n"
-      "--admin-listen. The database password comes from PGPASSFILE or ~/.pgpass, never the\n"
-      "command line."};
+      "--admin-listen, Prometheus /metrics on --metrics-listen. The database password comes from\n"
+      "PGPASSFILE or ~/.pgpass, never the command line."};
   app.set_config("--config", "", "read options from this TOML/INI file (key = value, names without --)");
   app.add_option("--listen", config.listen, "ingest address (host:port, port 0 = any free port)")
       ->capture_default_str();
   app.add_option("--admin-listen", config.admin_listen, "admin address (host:port or unix:/path)")
+      ->capture_default_str();
+  app.add_option("--metrics-listen", config.metrics_listen,
+                 "Prometheus metrics address (host:port, port 0 = any free port), served at /metrics; "
+                 "\"\" turns it off")
       ->capture_default_str();
   app.add_option("--db", config.db,
                  "libpq connection string, e.g. \"host=127.0.0.1 port=5432 dbname=ecommerce_events "
@@ -90,7 +94,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(Into(&config.producer_ttl, ingest::ParseDuration));
   app.add_option("--ready-file", config.ready_file,
-                 "once listening, write the bound addresses here (lines ingest=ADDR and admin=ADDR)");
+                 "once listening, write the bound addresses here (lines ingest=ADDR, admin=ADDR and, when served, "
+                 "metrics=ADDR)");
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

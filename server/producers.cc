@@ -134,4 +134,9 @@ void ProducerRegistry::Trim(State& state) {
   }
 }
 
+size_t ProducerRegistry::size() const {
+  absl::MutexLock lock(&mu_);
+  return producers_.size();
+}
+
 }  // namespace ingest::server

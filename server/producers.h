@@ -75,6 +75,8 @@ class ProducerRegistry {
 
   // Every producer held in memory: those that sent since the start, or were restored from the log.
   std::vector<ProducerActivity> Activity() const;
+  // How many producers are held in memory.
+  size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Entry {

@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <prometheus/exposer.h>
 #include <signal.h>
 
 #include <iostream>
@@ -10,12 +11,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "common/logging.h"
 #include "common/units.h"
 #include "server/admin_service.h"
 #include "server/durable_log.h"
 #include "server/ingest_service.h"
 #include "server/log_budget.h"
+#include "server/metrics.h"
+#include "server/state_collector.h"
 #include "server/upload_file.h"
 #include "server/server_id.h"
 #include "server/sink/postgres_sink.h"
@@ -64,6 +69,29 @@ bool RetryUntilOk(const std::string& what, StopSignal& stop, Step step) {
     if (stop.WaitFor(delay)) return false;
     delay = std::min(delay * 2, absl::Seconds(10));
   }
+}
+
+struct MetricsEndpoint {
+  std::unique_ptr<prometheus::Exposer> exposer;
+  std::string address;  // as bound: the port filled in when 0 was asked
+};
+
+absl::StatusOr<MetricsEndpoint> ServeMetrics(const std::string& address,
+                                             const std::vector<std::shared_ptr<prometheus::Collectable>>& sources) {
+  MetricsEndpoint endpoint;
+  try {
+    endpoint.exposer = std::make_unique<prometheus::Exposer>(address, 1);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address, " for metrics (", e.what(),
+                                               "; in use? pass --metrics-listen HOST:PORT, or \"\" for none)"));
+  }
+  for (const auto& source : sources) endpoint.exposer->RegisterCollectable(source);
+  const std::vector<int> ports = endpoint.exposer->GetListeningPorts();
+  const size_t colon = address.rfind(':');
+  endpoint.address = ports.empty() || colon == std::string::npos
+                         ? address
+                         : absl::StrCat(address.substr(0, colon), ":", ports.front());
+  return endpoint;
 }
 
 std::unique_ptr<grpc::Server> Listen(const std::string& address, grpc::Service* service,
@@ -138,11 +166,15 @@ int Run(const ServerConfig& config) {
 
   DurableLog* wal = durable->get();
   LogBudget budget([wal] { return wal->WalBytes(); }, config.wal_max_bytes);
+  Metrics metrics;
   BatchWriter writer(&sink, Backoff{}, last_batch,
                      WriterHooks{[wal](const SealedBatch& b) { return wal->BeforeWrite(b); },
-                                 [wal, &budget](const SealedBatch& b, const CommitResult& r) {
+                                 [wal, &budget, &metrics](const SealedBatch& b, const CommitResult& r) {
                                    wal->AfterCommit(b, r);  // removes the segments it no longer needs
                                    budget.Recheck();
+                                   metrics.Committed(b, r);
+                                   const std::string rejected = metrics.TakeRejectionSummary(absl::Now());
+                                   if (!rejected.empty()) Logger("ingest")->warn("{}", rejected);
                                  },
                                  [wal](const SealedBatch& b) { return wal->Load(b); }});
   MicroBatcher batcher(WindowLimits{config.trigger, config.max_batch_events, config.max_batch_bytes},
@@ -164,7 +196,6 @@ int Run(const ServerConfig& config) {
     batcher.AddRecovered(std::move(item));
   }
   StreamDirectory streams;
-  IntakeCounters counters;
   PostgresReader reader(config.db);
   writer.Start();
   batcher.Start();
@@ -178,7 +209,7 @@ int Run(const ServerConfig& config) {
     return 1;
   }
   IngestServiceImpl ingest_service(IngestContext{
-      &producers, &batcher, &streams, &counters, SystemClock::Get(), config.ack_mode == "durable", &budget, &files,
+      &producers, &batcher, &streams, &metrics, SystemClock::Get(), config.ack_mode == "durable", &budget, &files,
       [&reader](const std::string& sha256) { return reader.LookupFile(sha256); }, uploads_dir,
       config.max_upload_bytes, &upload_workers});
   std::string ingest_address, admin_address;
@@ -187,20 +218,37 @@ int Run(const ServerConfig& config) {
     log->error("cannot listen on {} for ingest (in use? pass --listen HOST:PORT)", config.listen);
     return 1;
   }
+  std::atomic<bool> draining{false};
+  StateSources state{&batcher, &writer, wal, &budget, &streams, &producers, &files, &draining,
+                     config.ack_mode == "committed", config.wal_segment_bytes};
   AdminContext admin_ctx{INGEST_VERSION, server_id, started_at, config.trigger, config.flush_timeout,
-                         config.ack_mode, {}, &batcher, &writer, &counters, &streams, &reader, wal,
-                         &budget, &producers};
+                         config.ack_mode, {}, state, &metrics, &reader};
   AdminServiceImpl admin_service(admin_ctx);
   auto admin_server = Listen(config.admin_listen, &admin_service, &admin_address);
   if (!admin_server) {
     log->error("cannot listen on {} for admin (in use? pass --admin-listen HOST:PORT)", config.admin_listen);
     return 1;
   }
-  admin_service.SetListeners({{"ingest", ingest_address}, {"admin", admin_address}});
-  log->info("listening: ingest {}, admin {}", ingest_address, admin_address);
+  std::vector<std::pair<std::string, std::string>> listeners = {{"ingest", ingest_address}, {"admin", admin_address}};
+  auto collector = std::make_shared<StateCollector>(
+      StateCollector::Identity{INGEST_VERSION, server_id, config.ack_mode, started_at, config.trigger},
+      [&state] { return ReadServerState(state); });
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (!config.metrics_listen.empty()) {
+    auto served = ServeMetrics(config.metrics_listen, {metrics.registry(), collector});
+    if (!served.ok()) {
+      log->error("{}", served.status().message());
+      return 1;
+    }
+    exposer = std::move(served->exposer);
+    listeners.emplace_back("metrics", served->address);
+  }
+  admin_service.SetListeners(listeners);
+  std::string ready;
+  for (const auto& [role, address] : listeners) absl::StrAppend(&ready, role, "=", address, "\n");
+  log->info("listening: {}", absl::StrReplaceAll(absl::StripSuffix(ready, "\n"), {{"\n", ", "}, {"=", " "}}));
   if (!config.ready_file.empty()) {
-    absl::Status st =
-        WriteFileAtomically(config.ready_file, absl::StrCat("ingest=", ingest_address, "\nadmin=", admin_address, "\n"));
+    absl::Status st = WriteFileAtomically(config.ready_file, ready);
     if (!st.ok()) log->warn("cannot write the ready file: {}", st.message());
   }
 
@@ -208,6 +256,7 @@ int Run(const ServerConfig& config) {
   }
 
   // Drain: refuse new batches, commit what was received, ack it, then close the listeners.
+  draining = true;
   batcher.Stop();
   const uint64_t target = batcher.SealNow();
   const absl::Time drain_deadline = absl::Now() + config.drain_timeout;

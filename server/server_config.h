@@ -11,6 +11,7 @@ namespace ingest::server {
 struct ServerConfig {
   std::string listen = "127.0.0.1:50051";
   std::string admin_listen = "127.0.0.1:50052";
+  std::string metrics_listen = "127.0.0.1:9464";  // Prometheus /metrics; empty: not served
   std::string db = "dbname=ecommerce_events";  // libpq conninfo; PG* variables and PGPASSFILE fill gaps
   absl::Duration trigger = absl::Seconds(10);
   uint64_t max_batch_events = 100000;
@@ -26,7 +27,7 @@ struct ServerConfig {
   absl::Duration drain_timeout = absl::Seconds(30);
   absl::Duration producer_ttl = absl::Hours(24 * 7);
   uint64_t max_upload_bytes = 256ull << 20;  // UploadFile: larger files get RESOURCE_EXHAUSTED
-  std::string ready_file;  // written once listening: ingest=ADDR, admin=ADDR
+  std::string ready_file;  // written once listening: ingest=ADDR, admin=ADDR, metrics=ADDR
   std::string log_level = "info";
 };
 

@@ -8,13 +8,16 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/status_util.h"
 #include "server/file_intake.h"
+#include "server/log_rate.h"
 #include "server/wal/durable_file.h"
 #include "server/wal_record.h"
 
@@ -211,8 +214,10 @@ grpc::Status FileUpload::IngestParts(const std::string& sha256) {
   auto progress = std::make_shared<PartsProgress>();
   FileRegistry* files = ctx_.files;
   const bool durable_acks = ctx_.durable_acks;
+  std::map<std::string, uint64_t> rejects_by_code;
   auto emit = [&](WindowItem item, std::string body) -> absl::Status {
     progress->Add();
+    for (const RejectedRow& r : item.rejects) rejects_by_code[r.code]++;
     auto once = std::make_shared<std::atomic<bool>>(false);
     auto complete = [progress, once](const absl::Status& st) {
       if (!once->exchange(true)) progress->Done(st);
@@ -247,9 +252,9 @@ grpc::Status FileUpload::IngestParts(const std::string& sha256) {
     failure = progress->failure;
   }
   if (!failure.ok()) return ToGrpcStatus(failure);
-  ctx_.counters->received += result->accepted() + result->rejected();
-  ctx_.counters->accepted += result->accepted();
-  ctx_.counters->rejected += result->rejected();
+  const std::string& name = header_.file_name();
+  ctx_.metrics->Received(Source::kFile, name, result->accepted() + result->rejected(), result->accepted(), {});
+  for (const auto& [code, count] : rejects_by_code) ctx_.metrics->Rejected(Source::kFile, name, code, count);
   files->Durable(sha256, *result);
   *result_ = std::move(*result);
   Logger("ingest")->info("upload of {} ({} bytes): {} rows accepted, {} rejected, durable", header_.file_name(),
@@ -261,10 +266,14 @@ void FileUpload::End(const grpc::Status& status) {
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
   if (!spool_path_.empty()) unlink(spool_path_.c_str());
+  static LogRate rate(absl::Seconds(30));
   if (!status.ok()) {
-    Logger("ingest")->warn("upload of '{}' from {} refused: {}", header_.file_name(), call_->peer(),
-                           status.error_message());
+    if (auto held = rate.Allow(header_.file_name(), absl::Now())) {
+      Logger("ingest")->warn("upload of '{}' from {} refused: {}{}", header_.file_name(), call_->peer(),
+                             status.error_message(), HeldBack(*held));
+    }
   }
+  ctx_.metrics->UploadEnded(!status.ok() ? "refused" : result_->duplicate() ? "duplicate" : "ingested");
   Finish(status);
 }
 

@@ -235,15 +235,26 @@ absl::Status WalWriter::SwitchToSegment(uint64_t segment) {
           fd.status().message());
     }
     creation_failing_ = true;
+    absl::MutexLock lock(&refusal_mu_);
+    refusal_ = std::string(fd.status().message());
     return fd.status();
   }
-  if (creation_failing_) Logger("wal")->info("created log segment {} after earlier failures", segment);
+  if (creation_failing_) {
+    Logger("wal")->info("created log segment {} after earlier failures", segment);
+    absl::MutexLock lock(&refusal_mu_);
+    refusal_.clear();
+  }
   creation_failing_ = false;
   fd_ = *fd;
   fd_segment_ = segment;
   current_segment_ = segment;
   bytes_on_disk_ += options_.segment_bytes;
   return absl::OkStatus();
+}
+
+std::string WalWriter::RefusalReason() const {
+  absl::MutexLock lock(&refusal_mu_);
+  return refusal_;
 }
 
 void WalWriter::FailQueuedFrom(WalPosition failed, const absl::Status& status) {

@@ -61,6 +61,9 @@ class WalWriter {
   uint64_t pending_bytes() const;
   // fdatasync calls on segments so far (group commit makes this far below the records).
   uint64_t syncs() const { return syncs_.load(); }
+  // Why appends are refused now (a new segment could not be created, e.g. the disk is full);
+  // empty while the log takes records.
+  std::string RefusalReason() const ABSL_LOCKS_EXCLUDED(refusal_mu_);
 
   // Deletes the segments numbered below `segment`, never the one being written.
   absl::Status RemoveSegmentsBefore(uint64_t segment);
@@ -104,6 +107,8 @@ class WalWriter {
   uint64_t fd_segment_ = 0;
   bool dirty_ = false;
   bool creation_failing_ = false;
+  mutable absl::Mutex refusal_mu_;
+  std::string refusal_ ABSL_GUARDED_BY(refusal_mu_);  // set while creation_failing_
 
   std::atomic<uint64_t> current_segment_;  // the segment being written (never removed)
   std::atomic<uint64_t> bytes_on_disk_;

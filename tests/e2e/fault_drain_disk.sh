@@ -56,6 +56,13 @@ grep -q "no room for a new log segment" "$E2E_TMP/server.log" ||
   e2e_fail "the server log does not say the log had no room"
 e2e_server_alive || e2e_fail "ingest-server died when the disk was full"
 e2e_admin health >/dev/null || e2e_fail "ingest-admin health is not SERVING while the disk is full"
+e2e_admin status --json >"$E2E_TMP/disk-status.json"
+e2e_assert_eq refusing "$(e2e_json "$E2E_TMP/disk-status.json" 'd["intake_mode"]')" "intake mode while the disk is full"
+grep -q "no room for a new log segment" <<<"$(e2e_json "$E2E_TMP/disk-status.json" 'd["intake_reason"]')" ||
+  e2e_fail "the intake reason does not say why: $(e2e_json "$E2E_TMP/disk-status.json" 'd["intake_reason"]')"
+"$E2E_PYTHON" "$(dirname "$0")/metrics_check.py" scrape "$E2E_METRICS_ADDR" "$E2E_TMP/disk-metrics.txt"
+e2e_assert_eq 1 "$("$E2E_PYTHON" "$(dirname "$0")/metrics_check.py" value "$E2E_TMP/disk-metrics.txt" \
+  'ingest_intake_state{state="refusing"}')" "ingest_intake_state{state=\"refusing\"} while the disk is full"
 e2e_log "ok: producers were refused ($reconnects reconnects), the server kept running"
 e2e_stop_server
 

@@ -42,6 +42,18 @@ sleep 3
 e2e_assert_eq "$acked_paused" "$(wc -l <"$E2E_TMP/acked.log")" "events acked while the stream was paused for the log budget"
 e2e_admin status --json >"$E2E_TMP/status.json"
 e2e_assert_eq throttling "$(e2e_json "$E2E_TMP/status.json" 'd["intake_mode"]')" "intake mode while the log is over its budget"
+METRICS=("$E2E_PYTHON" "$(dirname "$0")/metrics_check.py")
+"${METRICS[@]}" scrape "$E2E_METRICS_ADDR" "$E2E_TMP/metrics.txt"
+for series in 'ingest_intake_state{state="throttling"}' 'ingest_sink_state{state="retrying"}' \
+  'ingest_streams_waiting_for_log'; do
+  e2e_assert_eq 1 "$("${METRICS[@]}" value "$E2E_TMP/metrics.txt" "$series")" "$series while the log is over its budget"
+done
+wal="$("${METRICS[@]}" value "$E2E_TMP/metrics.txt" ingest_wal_bytes)"
+budget="$("${METRICS[@]}" value "$E2E_TMP/metrics.txt" ingest_wal_max_bytes)"
+((wal > budget)) || e2e_fail "ingest_wal_bytes $wal is not over ingest_wal_max_bytes $budget while throttling"
+failures="$("${METRICS[@]}" value "$E2E_TMP/metrics.txt" ingest_sink_write_failures_total)"
+((failures > 0)) || e2e_fail "ingest_sink_write_failures_total is 0 while PostgreSQL is unreachable"
+e2e_log "ok: /metrics shows throttling, the sink retrying ($failures failed writes) and the log over its budget"
 e2e_relay_start
 e2e_log "PostgreSQL reachable again"
 

@@ -97,17 +97,14 @@ e2e_server_log_tail() {
 
 # e2e_start_server [OPTION...]: ingest-server on ports 0 (or E2E_LISTEN / E2E_ADMIN_LISTEN, for
 # restarts on the same address) with a 1 s trigger (or E2E_TRIGGER), waits until it is ready;
-# sets E2E_INGEST_ADDR and E2E_ADMIN_ADDR.
+# sets E2E_INGEST_ADDR, E2E_ADMIN_ADDR and E2E_METRICS_ADDR (/metrics on a free port).
 e2e_start_server() {
-  local ready="$E2E_TMP/server.ready" extra=()
+  local ready="$E2E_TMP/server.ready"
   rm -f "$ready"
-  if "$INGEST_SERVER" --help 2>/dev/null | grep -q -- '--metrics-listen'; then
-    extra+=(--metrics-listen 127.0.0.1:0)
-  fi
   "$INGEST_SERVER" --listen "${E2E_LISTEN:-127.0.0.1:0}" --admin-listen "${E2E_ADMIN_LISTEN:-127.0.0.1:0}" \
     --db "$E2E_DSN" \
     --trigger "${E2E_TRIGGER:-1s}" --checkpoint-dir "$E2E_TMP/checkpoints" --ready-file "$ready" \
-    --log-level info "${extra[@]}" "$@" >>"$E2E_TMP/server.log" 2>&1 &
+    --metrics-listen 127.0.0.1:0 --log-level info "$@" >>"$E2E_TMP/server.log" 2>&1 &
   E2E_SERVER_PID=$!
   local deadline=$((SECONDS + 60))
   until [[ -s "$ready" ]]; do
@@ -121,6 +118,7 @@ e2e_start_server() {
   done
   E2E_INGEST_ADDR="$(sed -n 's/^ingest=//p' "$ready")"
   E2E_ADMIN_ADDR="$(sed -n 's/^admin=//p' "$ready")"
+  E2E_METRICS_ADDR="$(sed -n 's/^metrics=//p' "$ready")"
   [[ -n "$E2E_INGEST_ADDR" && -n "$E2E_ADMIN_ADDR" ]] ||
     e2e_fail "ready file $ready lacks ingest=/admin= lines: $(tr '\n' ' ' <"$ready")"
   e2e_log "ingest-server pid $E2E_SERVER_PID, ingest $E2E_INGEST_ADDR, admin $E2E_ADMIN_ADDR"

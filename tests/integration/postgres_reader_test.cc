@@ -10,6 +10,7 @@
 #include "common/time_text.h"
 #include "server/sink/postgres_sink.h"
 #include "server/where_is_event.h"
+#include "tests/integration/sample_batch.h"
 #include "tests/integration/test_database.h"
 
 namespace ingest::server {
@@ -19,45 +20,10 @@ using ingest::testing::TestDatabase;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-EventRow Row(const std::string& id, int64_t price_cents = 1299) {
-  EventRow r;
-  r.event_id = id;
-  r.user_id = "user_0001";
-  r.event_type = "purchase";
-  r.product_id = "prod_07";
-  r.product_name = "Mug";
-  r.price_cents = price_cents;
-  r.quantity = 2;
-  r.event_time_us = ToMicros(absl::FromUnixSeconds(1767225600)) + 123456;
-  r.device_type = "mobile";
-  return r;
-}
-
-RejectedRow Reject(const std::string& id, uint32_t position, const std::string& code) {
-  return RejectedRow{position, id, code, code + ": the reason", "payload of " + id};
-}
-
-WindowItem Item(const std::string& producer, uint64_t seq, std::vector<EventRow> rows,
-                std::vector<RejectedRow> rejects = {}) {
-  WindowItem item;
-  item.origin = producer;
-  item.sequence = seq;
-  item.content_hash = std::string(32, static_cast<char>(seq));
-  item.received_us = ToMicros(absl::Now());
-  item.events = std::move(rows);
-  item.rejects = std::move(rejects);
-  item.ack.set_sequence(seq);
-  return item;
-}
-
-SealedBatch Batch(uint64_t id, std::vector<WindowItem> items) {
-  SealedBatch b;
-  b.batch_id = id;
-  b.window_start_us = ToMicros(absl::Now() - absl::Seconds(10));
-  b.window_end_us = ToMicros(absl::Now());
-  b.items = std::move(items);
-  return b;
-}
+using ingest::testing::SampleBatch;
+using ingest::testing::SampleItem;
+using ingest::testing::SampleReject;
+using ingest::testing::SampleRow;
 
 class PostgresReaderTest : public ::testing::Test {
  protected:
@@ -77,9 +43,9 @@ class PostgresReaderTest : public ::testing::Test {
 };
 
 TEST_F(PostgresReaderTest, RejectionsNewestFirstOptionallyOfOneCode) {
-  Write(sink_a_, Batch(1, {Item("gen-1", 1, {Row("ok")},
-                                {Reject("r1", 0, "bad_enum"), Reject("", 2, "missing_field")})}));
-  Write(sink_a_, Batch(2, {Item("gen-1", 2, {}, {Reject("r2", 5, "bad_enum")})}));
+  Write(sink_a_, SampleBatch(1, {SampleItem("gen-1", 1, {SampleRow("ok")},
+                                {SampleReject("r1", 0, "bad_enum"), SampleReject("", 2, "missing_field")})}));
+  Write(sink_a_, SampleBatch(2, {SampleItem("gen-1", 2, {}, {SampleReject("r2", 5, "bad_enum")})}));
   auto all = reader_.ListRejections(10, "");
   ASSERT_TRUE(all.ok()) << all.status();
   ASSERT_EQ(all->rejections_size(), 3);
@@ -106,11 +72,11 @@ TEST_F(PostgresReaderTest, RejectionsNewestFirstOptionallyOfOneCode) {
 
 TEST_F(PostgresReaderTest, FilesNewestFirst) {
   for (int i = 1; i <= 2; ++i) {
-    WindowItem file = Item("f" + std::to_string(i) + ".csv", 1, {Row("file-" + std::to_string(i))});
+    WindowItem file = SampleItem("f" + std::to_string(i) + ".csv", 1, {SampleRow("file-" + std::to_string(i))});
     file.source = Source::kFile;
     file.content_hash = std::string(64, static_cast<char>('0' + i));
     file.file_done = FileDone{"f" + std::to_string(i) + ".csv", 1000u + i, 1, 0};
-    Write(sink_a_, Batch(i, {file}));
+    Write(sink_a_, SampleBatch(i, {file}));
   }
   auto files = reader_.ListFiles(10);
   ASSERT_TRUE(files.ok()) << files.status();
@@ -128,9 +94,9 @@ TEST_F(PostgresReaderTest, FilesNewestFirst) {
 }
 
 TEST_F(PostgresReaderTest, ProducersByLastSeenPlusTheOnesAskedFor) {
-  Write(sink_a_, Batch(1, {Item("old", 7, {Row("a")})}));
+  Write(sink_a_, SampleBatch(1, {SampleItem("old", 7, {SampleRow("a")})}));
   absl::SleepFor(absl::Milliseconds(5));
-  Write(sink_a_, Batch(2, {Item("new", 3, {Row("b")})}));
+  Write(sink_a_, SampleBatch(2, {SampleItem("new", 3, {SampleRow("b")})}));
   auto newest = reader_.ListProducers(1, {});
   ASSERT_TRUE(newest.ok()) << newest.status();
   ASSERT_EQ(newest->size(), 1u);
@@ -147,16 +113,16 @@ TEST_F(PostgresReaderTest, ProducersByLastSeenPlusTheOnesAskedFor) {
 
 TEST_F(PostgresReaderTest, FindsTheBatchAndServerThatWroteTheRow) {
   ASSERT_TRUE(sink_b_.Prepare().ok());
-  Write(sink_a_, Batch(1, {Item("p", 1, {Row("x", 100)})}));
+  Write(sink_a_, SampleBatch(1, {SampleItem("p", 1, {SampleRow("x", 100)})}));
   absl::SleepFor(absl::Milliseconds(5));
-  Write(sink_b_, Batch(1, {Item("q", 1, {Row("y", 200)})}));
+  Write(sink_b_, SampleBatch(1, {SampleItem("q", 1, {SampleRow("y", 200)})}));
   auto x = reader_.FindEvent("x");
   ASSERT_TRUE(x.ok()) << x.status();
   ASSERT_TRUE(x->committed.has_value());
   EXPECT_FALSE(x->rejected.has_value());
   EXPECT_EQ(x->committed->batch_id, 1u);
   EXPECT_EQ(x->committed->server_id, "server-a");
-  EXPECT_EQ(x->committed->row, Row("x", 100));
+  EXPECT_EQ(x->committed->row, SampleRow("x", 100));
   EXPECT_EQ(x->committed->source, "stream");
   EXPECT_EQ(db_.Scalar("SELECT (extract(epoch FROM committed_at) * 1000000)::bigint FROM ingest_batches "
                        "WHERE server_id = 'server-a' AND batch_id = 1"),
@@ -167,13 +133,13 @@ TEST_F(PostgresReaderTest, FindsTheBatchAndServerThatWroteTheRow) {
       << "batch 1 of server-a committed before the row was written";
 
   // A later version of y through server-a, then a rejected one: the newest state wins.
-  Write(sink_a_, Batch(2, {Item("p", 2, {Row("y", 300)})}));
+  Write(sink_a_, SampleBatch(2, {SampleItem("p", 2, {SampleRow("y", 300)})}));
   y = reader_.FindEvent("y");
   ASSERT_TRUE(y.ok());
   EXPECT_EQ(y->committed->batch_id, 2u);
   EXPECT_EQ(y->committed->server_id, "server-a");
   EXPECT_EQ(FromStoredEvent(*y).state(), "committed");
-  Write(sink_a_, Batch(3, {Item("p", 3, {}, {Reject("y", 4, "out_of_range")})}));
+  Write(sink_a_, SampleBatch(3, {SampleItem("p", 3, {}, {SampleReject("y", 4, "out_of_range")})}));
   y = reader_.FindEvent("y");
   ASSERT_TRUE(y.ok() && y->rejected.has_value());
   EXPECT_EQ(y->rejected->batch_id, 3u);

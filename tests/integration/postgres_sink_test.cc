@@ -9,6 +9,7 @@
 
 #include "common/time_text.h"
 #include "migrations_data.h"
+#include "tests/integration/sample_batch.h"
 #include "tests/integration/test_database.h"
 
 namespace ingest::server {
@@ -16,46 +17,9 @@ namespace {
 
 using ingest::testing::TestDatabase;
 
-EventRow Row(const std::string& id, int64_t price_cents = 1299, int32_t quantity = 1) {
-  EventRow r;
-  r.event_id = id;
-  r.user_id = "user_0001";
-  r.event_type = "purchase";
-  r.product_id = "prod_07";
-  r.product_name = "Kaffeemühle";
-  r.product_category = "Home & Kitchen";
-  r.price_cents = price_cents;
-  r.quantity = quantity;
-  // 2025-03-01T23:30:00-02:00 is 2025-03-02 01:30 UTC: event_date is the UTC date.
-  r.event_time_us = ToMicros(absl::FromCivil(absl::CivilSecond(2025, 3, 2, 1, 30, 0), absl::UTCTimeZone())) + 123456;
-  r.session_id = "sess_1";
-  r.device_type = "tablet";
-  return r;
-}
-
-WindowItem Item(const std::string& producer, uint64_t seq, std::vector<EventRow> rows,
-                std::vector<RejectedRow> rejects = {}) {
-  WindowItem item;
-  item.origin = producer;
-  item.sequence = seq;
-  item.content_hash = std::string(32, static_cast<char>(seq));
-  item.received_us = ToMicros(absl::Now());
-  item.events = std::move(rows);
-  item.rejects = std::move(rejects);
-  item.ack.set_sequence(seq);
-  item.ack.set_accepted(item.events.size());
-  item.ack.set_rejected(item.rejects.size());
-  return item;
-}
-
-SealedBatch Batch(uint64_t id, std::vector<WindowItem> items) {
-  SealedBatch b;
-  b.batch_id = id;
-  b.window_start_us = ToMicros(absl::Now() - absl::Seconds(10));
-  b.window_end_us = ToMicros(absl::Now());
-  b.items = std::move(items);
-  return b;
-}
+using ingest::testing::SampleBatch;
+using ingest::testing::SampleItem;
+using ingest::testing::SampleRow;
 
 class PostgresSinkTest : public ::testing::Test {
  protected:
@@ -99,9 +63,9 @@ TEST(PostgresMigrationsTest, SeveralServersMigratingAtOnceAreSafe) {
 }
 
 TEST_F(PostgresSinkTest, ABatchIsUpsertedWithComputedColumns) {
-  EventRow sparse = Row("e2", 250, 3);
+  EventRow sparse = SampleRow("e2", 250, 3);
   sparse.product_name = sparse.product_category = sparse.session_id = sparse.device_type = "";
-  auto result = sink_->Write(Batch(1, {Item("gen-1", 1, {Row("e1"), sparse})}));
+  auto result = sink_->Write(SampleBatch(1, {SampleItem("gen-1", 1, {SampleRow("e1"), sparse})}));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->inserted, 2u);
   EXPECT_EQ(result->updated, 0u);
@@ -131,11 +95,11 @@ TEST_F(PostgresSinkTest, ABatchIsUpsertedWithComputedColumns) {
 }
 
 TEST_F(PostgresSinkTest, DuplicatesLeaveOneRowWithTheLastValues) {
-  auto first = sink_->Write(Batch(1, {Item("p", 1, {Row("dup", 100), Row("dup", 200)}), Item("q", 1, {Row("dup", 300)})}));
+  auto first = sink_->Write(SampleBatch(1, {SampleItem("p", 1, {SampleRow("dup", 100), SampleRow("dup", 200)}), SampleItem("q", 1, {SampleRow("dup", 300)})}));
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->inserted, 1u);
   EXPECT_EQ(db_.Scalar("SELECT product_price::text FROM user_events WHERE event_id = 'dup'"), "3.00");
-  auto second = sink_->Write(Batch(2, {Item("p", 2, {Row("dup", 400)})}));
+  auto second = sink_->Write(SampleBatch(2, {SampleItem("p", 2, {SampleRow("dup", 400)})}));
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->inserted, 0u);
   EXPECT_EQ(second->updated, 1u);
@@ -146,8 +110,8 @@ TEST_F(PostgresSinkTest, DuplicatesLeaveOneRowWithTheLastValues) {
 
 TEST_F(PostgresSinkTest, IgnoreModeKeepsTheFirstRow) {
   auto sink = MakeSink(false);
-  ASSERT_TRUE(sink->Write(Batch(1, {Item("p", 1, {Row("k", 100)})})).ok());
-  auto second = sink->Write(Batch(2, {Item("p", 2, {Row("k", 999)})}));
+  ASSERT_TRUE(sink->Write(SampleBatch(1, {SampleItem("p", 1, {SampleRow("k", 100)})})).ok());
+  auto second = sink->Write(SampleBatch(2, {SampleItem("p", 2, {SampleRow("k", 999)})}));
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->inserted, 0u);
   EXPECT_EQ(second->updated, 0u);
@@ -158,7 +122,7 @@ TEST_F(PostgresSinkTest, RejectsAreStoredWithTheirReasons) {
   std::vector<RejectedRow> rejects = {
       {1, "bad-1", "out_of_range", "quantity is 0; it must be 1..10000 (absent means 1)", "event_id: \"bad-1\""},
       {2, "", "missing_field", "event_id is missing; it is required", "user_id: \"u\""}};
-  auto result = sink_->Write(Batch(1, {Item("gen-x", 1, {Row("ok")}, rejects)}));
+  auto result = sink_->Write(SampleBatch(1, {SampleItem("gen-x", 1, {SampleRow("ok")}, rejects)}));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->rejected, 2u);
   auto r = db_.Query("SELECT server_id, batch_id, source, origin, position, event_id, code, reason, payload "
@@ -174,9 +138,9 @@ TEST_F(PostgresSinkTest, RejectsAreStoredWithTheirReasons) {
 }
 
 TEST_F(PostgresSinkTest, ProducerAcksAreKeptForResends) {
-  WindowItem item = Item("gen-7", 5, {Row("a")});
+  WindowItem item = SampleItem("gen-7", 5, {SampleRow("a")});
   item.ack.add_rejections()->set_reason("why");
-  ASSERT_TRUE(sink_->Write(Batch(1, {item, Item("gen-7", 6, {Row("b")})})).ok());
+  ASSERT_TRUE(sink_->Write(SampleBatch(1, {item, SampleItem("gen-7", 6, {SampleRow("b")})})).ok());
   auto record = sink_->LoadProducer("gen-7");
   ASSERT_TRUE(record.ok()) << record.status();
   ASSERT_TRUE(record->has_value());
@@ -192,7 +156,7 @@ TEST_F(PostgresSinkTest, ProducerAcksAreKeptForResends) {
 }
 
 TEST_F(PostgresSinkTest, ABatchAlreadyCommittedIsNotWrittenTwice) {
-  SealedBatch batch = Batch(1, {Item("p", 1, {Row("x")}, {{0, "y", "bad_enum", "r", ""}})});
+  SealedBatch batch = SampleBatch(1, {SampleItem("p", 1, {SampleRow("x")}, {{0, "y", "bad_enum", "r", ""}})});
   ASSERT_TRUE(sink_->Write(batch).ok());
   auto again = sink_->Write(batch);
   ASSERT_TRUE(again.ok()) << again.status();
@@ -202,9 +166,9 @@ TEST_F(PostgresSinkTest, ABatchAlreadyCommittedIsNotWrittenTwice) {
 }
 
 TEST_F(PostgresSinkTest, SourcesWithQuotesSurviveTheArrayLiteral) {
-  WindowItem file = Item("events \"q\" \\ 1.csv", 0, {Row("f")});
+  WindowItem file = SampleItem("events \"q\" \\ 1.csv", 0, {SampleRow("f")});
   file.source = Source::kFile;
-  ASSERT_TRUE(sink_->Write(Batch(1, {file})).ok());
+  ASSERT_TRUE(sink_->Write(SampleBatch(1, {file})).ok());
   EXPECT_EQ(db_.Scalar("SELECT sources[1] FROM ingest_batches"), "events \"q\" \\ 1.csv");
   EXPECT_EQ(db_.Scalar("SELECT source FROM user_events"), "file");
 }
@@ -212,12 +176,12 @@ TEST_F(PostgresSinkTest, SourcesWithQuotesSurviveTheArrayLiteral) {
 TEST_F(PostgresSinkTest, RowsPostgresRefusesBecomeDbRefusedRejectsAndTheRestCommits) {
   db_.Query("ALTER TABLE user_events ADD CONSTRAINT refuse_me CHECK (product_id <> 'refuse-me')");
   db_.Query("ALTER TABLE user_events ADD CONSTRAINT no_seven CHECK (1 / (quantity - 7) IS NOT NULL)");
-  EventRow refused = Row("r1");
+  EventRow refused = SampleRow("r1");
   refused.product_id = "refuse-me";
   // The item's batch was [ok1, (rejected at validation), r1, r2, ok2]: r1 is at index 2, r2 at 3.
-  WindowItem item = Item("gen-d", 1, {Row("ok1"), refused, Row("r2", 100, 7), Row("ok2")},
+  WindowItem item = SampleItem("gen-d", 1, {SampleRow("ok1"), refused, SampleRow("r2", 100, 7), SampleRow("ok2")},
                          {{1, "bad", "out_of_range", "quantity is 0", ""}});
-  auto result = sink_->Write(Batch(1, {item}));
+  auto result = sink_->Write(SampleBatch(1, {item}));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->inserted, 2u);
   EXPECT_EQ(result->refused, 2u);

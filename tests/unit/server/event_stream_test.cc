@@ -62,7 +62,7 @@ class EventStreamTest : public ::testing::Test {
     ctx.producers = &producers_;
     ctx.batcher = &batcher_;
     ctx.streams = &streams_;
-    ctx.counters = &counters_;
+    ctx.metrics = &metrics_;
     ctx.clock = SystemClock::Get();
     ctx.durable_acks = false;
     return ctx;
@@ -73,7 +73,7 @@ class EventStreamTest : public ::testing::Test {
   MicroBatcher batcher_{WindowLimits{absl::Milliseconds(20), 100000, 1 << 30}, SystemClock::Get(), &writer_, 1};
   ProducerRegistry producers_{[this](const std::string& id) { return sink_.LoadProducer(id); }};
   StreamDirectory streams_;
-  IntakeCounters counters_;
+  Metrics metrics_;
   IngestServiceImpl service_{Context()};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::IngestService::Stub> stub_;
@@ -123,7 +123,7 @@ TEST_F(EventStreamTest, AResendGetsTheOriginalAckAndStoresNothing) {
   ASSERT_TRUE(stream->Finish().ok());
   EXPECT_EQ(sink_.write_attempts(), attempts) << "a resend is not written again";
   EXPECT_EQ(sink_.rejects().size(), 1u);
-  EXPECT_EQ(counters_.duplicates, 1u);
+  EXPECT_EQ(metrics_.totals().duplicates, 1u);
 }
 
 TEST_F(EventStreamTest, AGapIsAckedUpToItThenEndsWithFailedPrecondition) {
