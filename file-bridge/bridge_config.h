@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/progress.h"
 
 namespace ingest::bridge {
 
@@ -24,6 +25,7 @@ struct BridgeConfig {
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration upload_timeout = absl::Minutes(10);  // deadline of one UploadFile call
   bool json = false;                                  // summary as one JSON object
+  ProgressMode progress = ProgressMode::kAuto;        // INGEST_PROGRESS: a line on stderr during --once
 
   // Not on the command line: tests shorten them.
   size_t chunk_bytes = 64 * 1024;  // bytes of file data per FileChunk

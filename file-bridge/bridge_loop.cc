@@ -84,7 +84,10 @@ bool BridgeLoop::Trigger(const std::vector<ScannedFile>& files, std::set<std::st
   ++summary_.triggers;
   log_->debug("trigger {}: {} file(s)", summary_.triggers, files.size());
   for (const ScannedFile& file : files) {
-    switch (delivery_.Deliver(file)) {
+    PublishProgress(&file);
+    const FileDelivery::Step step = delivery_.Deliver(file);
+    PublishProgress(nullptr);
+    switch (step) {
       case FileDelivery::Step::kMoved:
       case FileDelivery::Step::kGone:
         if (only != nullptr) only->erase(file.name);
@@ -105,6 +108,11 @@ BridgeOutcome BridgeLoop::RunOnce() {
   auto listed = scanner_.ListCandidates();
   if (!listed.ok()) return Failure(kExitUsage, absl::StrCat("file-bridge: ", listed.status().message()));
   std::set<std::string> left = std::move(*listed);
+  {
+    absl::MutexLock lock(&progress_mu_);
+    progress_.listed = true;
+    progress_.files_total = left.size();
+  }
   const absl::Time give_up_at = clock_->Now() + config_.settle_limit;
   while (!left.empty() && !stop_.is_set()) {
     auto scan = scanner_.Scan(config_.max_files_per_trigger, &left);
@@ -123,6 +131,20 @@ BridgeOutcome BridgeLoop::RunOnce() {
     stop_.SleepFor(std::min(scan->next_settle_at, give_up_at) - clock_->Now() + absl::Milliseconds(1));
   }
   return OnceOutcome(left);
+}
+
+OnceProgress BridgeLoop::Progress() const {
+  absl::MutexLock lock(&progress_mu_);
+  OnceProgress progress = progress_;
+  if (!progress.current_file.empty()) progress.current_sent = delivery_.bytes_sent();
+  return progress;
+}
+
+void BridgeLoop::PublishProgress(const ScannedFile* current) {
+  absl::MutexLock lock(&progress_mu_);
+  progress_.summary = summary_;
+  progress_.current_file = current == nullptr ? "" : current->name;
+  progress_.current_size = current == nullptr ? 0 : current->identity.size;
 }
 
 BridgeOutcome BridgeLoop::OnceOutcome(const std::set<std::string>& left) {
@@ -187,20 +209,29 @@ int Run(const BridgeConfig& config) {
   g_stop_requested.store(false);
 
   BridgeLoop loop(config);
+  ProgressLine progress(StderrTerminal(), config.once ? config.progress : ProgressMode::kNever,
+                        SystemClock::Get());
+  progress.KeepLogsApart({"bridge"});
+  OnceProgressText progress_text(absl::Now());
+  auto render = [&] { return progress_text.Render(loop.Progress(), absl::Now()); };
   std::atomic<bool> done{false};
-  // A signal handler may only set a flag; this thread turns it into a Stop() of the loop.
+  // A signal handler may only set a flag; this thread turns it into a Stop() of the loop. It
+  // also draws the progress line, since the loop's own thread waits on uploads.
   std::thread signal_watch([&] {
+    bool stopped = false;
     while (!done.load()) {
-      if (g_stop_requested.load()) {
+      if (!stopped && g_stop_requested.load()) {
         loop.Stop();
-        return;
+        stopped = true;
       }
+      progress.Update(render);
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
   BridgeOutcome outcome = loop.Run();
   done.store(true);
   signal_watch.join();
+  progress.Finish(render);
   if (outcome.exit_code != kExitUsage) {
     std::string text = config.json ? FormatSummaryJson(outcome.summary) : FormatSummaryTable(outcome.summary);
     std::fwrite(text.data(), 1, text.size(), stdout);

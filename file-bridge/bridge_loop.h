@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "file-bridge/bridge_config.h"
+#include "file-bridge/bridge_progress.h"
 #include "file-bridge/bridge_summary.h"
 #include "common/clock.h"
 #include "file-bridge/file_delivery.h"
@@ -29,6 +32,9 @@ class BridgeLoop {
   // Takes no further file and abandons the upload in flight (its file stays). Thread-safe.
   void Stop();
 
+  // How far --once is, for a progress line drawn by another thread. Thread-safe.
+  OnceProgress Progress() const;
+
  private:
   absl::Status PrepareFolders();
   BridgeOutcome RunOnce();
@@ -38,6 +44,8 @@ class BridgeLoop {
   bool Trigger(const std::vector<ScannedFile>& files, std::set<std::string>* only);
   // The outcome of a --once run that went through every candidate it could.
   BridgeOutcome OnceOutcome(const std::set<std::string>& left);
+  // Shows summary_ and `current` (may be null: between files) to Progress().
+  void PublishProgress(const ScannedFile* current);
 
   const BridgeConfig config_;
   const Clock* clock_;
@@ -46,10 +54,14 @@ class BridgeLoop {
   FileScanner scanner_;
   FileDelivery delivery_;
   std::shared_ptr<spdlog::logger> log_;
+
+  mutable absl::Mutex progress_mu_;
+  OnceProgress progress_ ABSL_GUARDED_BY(progress_mu_);
 };
 
-// Run with SIGINT/SIGTERM handled (stop, leaving the file in flight where it is), the summary
-// printed on stdout and the failure line on stderr. Returns the exit code.
+// Run with SIGINT/SIGTERM handled (stop, leaving the file in flight where it is), with --once a
+// progress line on stderr (config.progress), the summary printed on stdout and the failure line
+// on stderr. Returns the exit code.
 int Run(const BridgeConfig& config);
 
 }  // namespace ingest::bridge

@@ -35,6 +35,8 @@ class FileDelivery {
   Step Deliver(const ScannedFile& file);
   // Abandons the upload in flight. Thread-safe; call after setting the stop flag.
   void Cancel() { uploader_.Cancel(); }
+  // Bytes of the file in hand sent so far by its upload in flight. Thread-safe.
+  uint64_t bytes_sent() const { return uploader_.body_bytes_sent(); }
 
   int exit_code() const { return exit_code_; }
   const std::string& failure() const { return failure_; }

@@ -141,6 +141,7 @@ bool FileUploader::SendBody(int fd, const FileDigest& digest, Writer* writer, bo
     hash.Update(*data);
     sent += static_cast<uint64_t>(n);
     if (!writer->Write(chunk)) return false;
+    body_sent_.store(sent, std::memory_order_relaxed);
   }
   char extra;
   ssize_t n;
@@ -181,6 +182,7 @@ UploadOutcome FileUploader::Upload(const std::string& path, const std::string& f
   if (changed) ctx.TryCancel();  // the server must not store bytes the header does not describe
   if (ok && !changed) writer->WritesDone();
   grpc::Status status = writer->Finish();
+  body_sent_.store(0, std::memory_order_relaxed);
   {
     absl::MutexLock lock(&mu_);
     ctx_ = nullptr;

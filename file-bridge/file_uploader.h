@@ -6,6 +6,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -57,6 +59,10 @@ class FileUploader {
   // Abandons the call in flight and refuses later ones. Thread-safe.
   void Cancel();
 
+  // Bytes of the file sent so far by the upload in flight; 0 between uploads. Thread-safe, for
+  // a progress line.
+  uint64_t body_bytes_sent() const { return body_sent_.load(std::memory_order_relaxed); }
+
  private:
   using Writer = grpc::ClientWriter<v1::FileChunk>;
   // Sends the file's bytes after the header; false in `*changed` means they matched the digest.
@@ -72,6 +78,7 @@ class FileUploader {
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool ever_connected_ ABSL_GUARDED_BY(mu_) = false;
   grpc::ClientContext* ctx_ ABSL_GUARDED_BY(mu_) = nullptr;  // of the call in flight
+  std::atomic<uint64_t> body_sent_{0};
 };
 
 // Which verdict a status of UploadFile leads to.

@@ -1,6 +1,7 @@
 // file-bridge: watches a folder and uploads complete CSV files to ingest-server (UploadFile).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -27,6 +28,11 @@ A file is moved only after the server's answer, so a restart at any moment neith
 nor ingests one twice (the server answers a second upload of a file as a duplicate). The three
 folders are created when missing and must be on one filesystem.
 
+With --once on a terminal, a line on stderr shows the progress: files done of those found, rows
+accepted (and their rate) and rejected, failed files, duplicates, retries, elapsed time and how
+much of the current file is sent. Into a pipe or a file it is left out; INGEST_PROGRESS=always
+draws it there too, INGEST_PROGRESS=never nowhere.
+
 Examples:
   file-bridge                                    # watch data/input, one trigger every 10s
   file-bridge --once --json                      # upload what is there now, print a summary
@@ -35,6 +41,16 @@ Examples:
 Exit codes: 0 success (rejected rows are not a failure; SIGINT/SIGTERM end a watch with 0);
 1 a file went to FAILED or could not be uploaded; 2 bad usage, or the server could not be
 reached within --connect-timeout.)";
+
+// INGEST_PROGRESS is a wish about the display; a typo in it notes and falls back to auto.
+ingest::ProgressMode ProgressModeFromEnvironment() {
+  const char* text = std::getenv("INGEST_PROGRESS");
+  auto mode = ingest::ParseProgressMode(text == nullptr ? "" : text);
+  if (mode.ok()) return *mode;
+  std::fprintf(stderr, "file-bridge: note: INGEST_PROGRESS=%s; using auto\n",
+               std::string(mode.status().message()).c_str());
+  return ingest::ProgressMode::kAuto;
+}
 
 bool ParseDurationOption(const std::string& name, const std::string& text, absl::Duration* out) {
   auto parsed = ingest::ParseDuration(text);
@@ -114,5 +130,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "file-bridge: --log-level: %s\n", std::string(s.message()).c_str());
     return ingest::bridge::kExitUsage;
   }
+  config.progress = ProgressModeFromEnvironment();
   return ingest::bridge::Run(config);
 }

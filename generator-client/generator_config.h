@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/progress.h"
 
 namespace ingest::generator {
 
@@ -29,6 +30,7 @@ struct GeneratorConfig {
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration drain_timeout = absl::Seconds(60);  // wait for acks after sending stops
   std::optional<uint64_t> seed;                      // nullopt: a random seed, shown in the summary
+  ProgressMode progress = ProgressMode::kAuto;       // INGEST_PROGRESS: a line on stderr while streaming
   // File mode (seed-compatible): write each batch as a CSV file into `csv_out` instead of
   // streaming; no server is contacted.
   std::string csv_out;                                    // empty: stream mode

@@ -15,6 +15,7 @@
 #include "common/units.h"
 #include "generator-client/acked_log.h"
 #include "generator-client/catalog.h"
+#include "generator-client/load_progress.h"
 #include "generator-client/producer_stream.h"
 
 namespace ingest::generator {
@@ -102,7 +103,7 @@ RunOutcome Judge(const GeneratorConfig& c, const std::vector<std::string>& ids,
 
 void RequestStop() { g_stop_requests.fetch_add(1); }
 
-RunOutcome RunLoad(const GeneratorConfig& c) {
+RunOutcome RunLoad(const GeneratorConfig& c, ProgressLine* progress) {
   RunOutcome outcome;
   if (absl::Status s = ValidateConfig(c); !s.ok()) {
     return {{}, kExitUnreachable, absl::StrCat("event-generator: ", s.message())};
@@ -140,6 +141,12 @@ RunOutcome RunLoad(const GeneratorConfig& c) {
   const absl::Time stop_at =
       c.duration == absl::InfiniteDuration() ? absl::InfiniteFuture() : start + c.duration;
   bool stopped = false, aborted = false;
+  LoadProgress load_progress(c, start);
+  auto render = [&] {
+    ProducerStats totals;
+    for (auto& p : producers) p->AddCountsTo(&totals);
+    return load_progress.Render(totals, stopped, absl::Now());
+  };
   while (true) {
     {
       absl::MutexLock lock(&mu);
@@ -155,8 +162,10 @@ RunOutcome RunLoad(const GeneratorConfig& c) {
       aborted = true;
       for (auto& p : producers) p->Abort("interrupted while waiting for acks");
     }
+    if (progress != nullptr) progress->Update(render);
   }
   for (std::thread& t : threads) t.join();
+  if (progress != nullptr) progress->Finish(render);
   outcome.summary.elapsed = absl::Now() - start;
   outcome = Judge(c, ids, results, std::move(outcome));
   if (acked_log != nullptr) {
@@ -174,7 +183,9 @@ int Run(const GeneratorConfig& config) {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  RunOutcome outcome = RunLoad(config);
+  ProgressLine progress(StderrTerminal(), config.progress, SystemClock::Get());
+  progress.KeepLogsApart({"generator"});
+  RunOutcome outcome = RunLoad(config, &progress);
   if (outcome.exit_code != kExitUnreachable) {
     std::string text = config.json ? FormatSummaryJson(outcome.summary) : FormatSummaryTable(outcome.summary);
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "common/progress.h"
 #include "generator-client/generator_config.h"
 #include "generator-client/summary.h"
 
@@ -19,11 +20,13 @@ struct RunOutcome {
   std::string failure;  // one line when exit_code != 0: what was tried and what to do
 };
 
-// Runs `config` to the end. Never prints; logs connects and reconnects.
-RunOutcome RunLoad(const GeneratorConfig& config);
+// Runs `config` to the end. Never prints but through `progress` (may be null), which it
+// updates while the producers run and finishes before returning; logs connects and reconnects.
+RunOutcome RunLoad(const GeneratorConfig& config, ProgressLine* progress = nullptr);
 
 // RunLoad with SIGINT/SIGTERM handled (the first stops sending and waits for outstanding acks,
-// the second stops waiting), the summary printed on stdout and the failure line on stderr.
+// the second stops waiting), a progress line on stderr (config.progress), the summary printed
+// on stdout and the failure line on stderr.
 int Run(const GeneratorConfig& config);
 
 // What the first SIGINT does: asks the running RunLoad to stop sending. Async-signal-safe.

@@ -2,6 +2,7 @@
 // as seed-style CSV files for the file bridge (--csv-out).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ events; event_id = <producer_id>-<sequence>-<index>. Event mix:
 Each producer keeps up to --window unacked batches; when its stream breaks (UNAVAILABLE, ABORTED,
 lost connection) it reconnects with backoff (100ms..5s) and resends them with the same sequences.
 A fixed --producer-id must be new to the server: sequences restart at 1 every run.
+
+On a terminal, a line on stderr shows the progress of streaming: events sent and acked, the acked
+rate of the last seconds, rejected events, reconnects, elapsed time and, when the run has an end,
+percent done and ETA. Into a pipe or a file it is left out; INGEST_PROGRESS=always draws it there
+too, INGEST_PROGRESS=never nowhere.
 
 File mode (--csv-out DIR), like the seed generator: each batch becomes a file
 DIR/events_batch_NNNN_YYYYMMDD.csv (numbering continues after the files already in DIR), written
@@ -53,6 +59,16 @@ void NoteIgnoredOptions(const std::vector<const CLI::Option*>& options) {
                    option->get_name().c_str());
     }
   }
+}
+
+// INGEST_PROGRESS is a wish about the display; a typo in it notes and falls back to auto.
+ingest::ProgressMode ProgressModeFromEnvironment() {
+  const char* text = std::getenv("INGEST_PROGRESS");
+  auto mode = ingest::ParseProgressMode(text == nullptr ? "" : text);
+  if (mode.ok()) return *mode;
+  std::fprintf(stderr, "event-generator: note: INGEST_PROGRESS=%s; using auto\n",
+               std::string(mode.status().message()).c_str());
+  return ingest::ProgressMode::kAuto;
 }
 
 bool ParseDurationOption(const std::string& name, const std::string& text, absl::Duration* out) {
@@ -154,6 +170,7 @@ int main(int argc, char** argv) {
     return ingest::generator::kExitUnreachable;
   }
   if (seed_option->count() > 0) config.seed = seed;
+  config.progress = ProgressModeFromEnvironment();
   if (absl::Status s = ingest::SetLogLevel(log_level); !s.ok()) {
     std::fprintf(stderr, "event-generator: --log-level: %s\n", std::string(s.message()).c_str());
     return ingest::generator::kExitUnreachable;

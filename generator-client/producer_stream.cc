@@ -76,6 +76,11 @@ void ProducerStream::Abort(const std::string& why) {
   if (ctx_ != nullptr) ctx_->TryCancel();
 }
 
+void ProducerStream::AddCountsTo(ProducerStats* totals) {
+  absl::MutexLock lock(&mu_);
+  totals->MergeCounts(window_.stats());
+}
+
 bool ProducerStream::SendingDone() const {
   return stop_ || (options_.batches > 0 && next_sequence_ > options_.batches);
 }

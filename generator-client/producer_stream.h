@@ -54,6 +54,9 @@ class ProducerStream {
   void StopSending();
   // Stops waiting for anything; unacked batches count as not acked. `why` becomes the status.
   void Abort(const std::string& why);
+  // Adds this producer's counts so far (not its latencies) to `totals`. Thread-safe, for a
+  // progress line drawn while Run() goes on.
+  void AddCountsTo(ProducerStats* totals);
 
  private:
   using Stream = grpc::ClientReaderWriter<v1::EventBatch, v1::BatchAck>;

@@ -58,6 +58,11 @@ absl::Duration LatencyHistogram::Quantile(double q) const {
 }
 
 void ProducerStats::Merge(const ProducerStats& o) {
+  MergeCounts(o);
+  latency.Merge(o.latency);
+}
+
+void ProducerStats::MergeCounts(const ProducerStats& o) {
   batches_sent += o.batches_sent;
   batches_acked += o.batches_acked;
   batches_resent += o.batches_resent;
@@ -66,7 +71,6 @@ void ProducerStats::Merge(const ProducerStats& o) {
   accepted += o.accepted;
   rejected += o.rejected;
   reconnects += o.reconnects;
-  latency.Merge(o.latency);
 }
 
 double Summary::events_per_second() const {

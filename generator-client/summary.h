@@ -38,6 +38,8 @@ struct ProducerStats {
   LatencyHistogram latency;  // first send of a batch to its ack
 
   void Merge(const ProducerStats& other);
+  // The counts only: cheap enough for a progress line redrawn a few times a second.
+  void MergeCounts(const ProducerStats& other);
 };
 
 struct Summary {
