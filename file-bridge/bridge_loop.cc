@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/units.h"
-#include "file-bridge/durable_files.h"
+#include "common/durable_file.h"
 
 namespace ingest::bridge {
 namespace {

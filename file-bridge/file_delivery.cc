@@ -7,7 +7,7 @@
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/units.h"
-#include "file-bridge/durable_files.h"
+#include "common/durable_file.h"
 #include "file-bridge/file_digest.h"
 
 namespace ingest::bridge {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "file-bridge/durable_files.h"
+#include "common/durable_file.h"
 
 namespace ingest::bridge {
 

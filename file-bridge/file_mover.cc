@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "file-bridge/durable_files.h"
+#include "common/durable_file.h"
 #include "file-bridge/result_record.h"
 
 namespace ingest::bridge {
@@ -13,7 +13,7 @@ constexpr int kMaxSuffix = 10000;
 
 // The sha256 named by `dir`/`record`; empty when there is no such file.
 absl::StatusOr<std::string> RecordSha256(const std::string& path) {
-  auto content = ReadSmallFile(path);
+  auto content = ReadWholeFile(path);
   if (absl::IsNotFound(content.status())) return std::string();
   if (!content.ok()) return content.status();
   std::string sha = Sha256InRecord(*content);

@@ -14,7 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "file-bridge/durable_files.h"
+#include "common/durable_file.h"
 
 namespace ingest::bridge {
 

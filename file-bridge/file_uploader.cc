@@ -13,7 +13,7 @@
 #include "common/sha256.h"
 #include "common/status_util.h"
 #include "common/units.h"
-#include "file-bridge/durable_files.h"
+#include "common/durable_file.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace ingest::bridge {

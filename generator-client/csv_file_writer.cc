@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "common/durable_file.h"
 
 namespace ingest::generator {
 namespace {
@@ -27,20 +28,6 @@ constexpr int kMaxNameAttempts = 1000;
 
 absl::Status ErrnoError(int err, absl::string_view what, absl::string_view path) {
   return absl::ErrnoToStatus(err, absl::StrCat(what, " ", path));
-}
-
-std::string JoinPath(const std::string& dir, absl::string_view name) {
-  if (dir.empty()) return std::string(name);
-  return absl::StrCat(dir, absl::EndsWith(dir, "/") ? "" : "/", name);
-}
-
-absl::Status FsyncDirectory(const std::string& dir) {
-  const int fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError(errno, "opening folder", dir);
-  const int rc = fsync(fd);
-  const int err = errno;
-  close(fd);
-  return rc == 0 ? absl::OkStatus() : ErrnoError(err, "fsync of folder", dir);
 }
 
 // Writes all of `content` to the file `fd` (opened for `path`), fsyncs and closes it.
@@ -111,13 +98,6 @@ std::optional<uint64_t> BatchNumberOf(absl::string_view name) {
   uint64_t batch = 0;
   if (!absl::SimpleAtoi(number, &batch)) return std::nullopt;
   return batch;
-}
-
-absl::Status MakeDirectories(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return ErrnoError(ec.value(), "creating folder", dir);
-  return absl::OkStatus();
 }
 
 bool IsInsideDirectory(const std::string& path, const std::string& dir) {

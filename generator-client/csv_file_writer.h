@@ -24,8 +24,6 @@ std::string TempFileName(absl::string_view final_name);
 // The batch number of a batch file name, or of its temp name; nullopt for any other name.
 std::optional<uint64_t> BatchNumberOf(absl::string_view name);
 
-// Creates `dir` and its missing parents (mkdir -p).
-absl::Status MakeDirectories(const std::string& dir);
 // True when `path` lies in `dir` or below it, after resolving symlinks and "..". Neither needs
 // to exist yet.
 bool IsInsideDirectory(const std::string& path, const std::string& dir);

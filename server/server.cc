@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "common/durable_file.h"
 #include "common/logging.h"
 #include "common/units.h"
 #include "server/admin_service.h"
@@ -248,7 +249,7 @@ int Run(const ServerConfig& config) {
   for (const auto& [role, address] : listeners) absl::StrAppend(&ready, role, "=", address, "\n");
   log->info("listening: {}", absl::StrReplaceAll(absl::StripSuffix(ready, "\n"), {{"\n", ", "}, {"=", " "}}));
   if (!config.ready_file.empty()) {
-    absl::Status st = WriteFileAtomically(config.ready_file, ready);
+    absl::Status st = WriteFileDurably(config.ready_file, ready);
     if (!st.ok()) log->warn("cannot write the ready file: {}", st.message());
   }
 

@@ -1,26 +1,14 @@
 #include "server/server_id.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <random>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/durable_file.h"
 
 namespace ingest::server {
-namespace {
-
-absl::Status Errno(const std::string& what, const std::string& path) {
-  return absl::InternalError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
-}
-
-}  // namespace
 
 std::string NewUuid() {
   std::random_device rd;
@@ -32,29 +20,10 @@ std::string NewUuid() {
                          w[2] & 0xFFFF, w[3]);
 }
 
-absl::Status WriteFileAtomically(const std::string& path, const std::string& contents) {
-  const std::string tmp = absl::StrCat(path, ".tmp");
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("cannot create", tmp);
-  bool ok = ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
-            ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return Errno("cannot write", tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("cannot rename to", path);
-  const std::string parent = std::filesystem::path(path).parent_path().string();
-  const std::string dir = parent.empty() ? std::string(".") : parent;
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return Errno("cannot open directory", dir);
-  int rc = ::fsync(dfd);
-  ::close(dfd);
-  if (rc != 0) return Errno("cannot fsync directory", dir);
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::string> LoadOrCreateServerId(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot create checkpoint directory ", dir, ": ", ec.message()));
+  if (absl::Status st = MakeDirectories(dir); !st.ok()) {
+    return absl::Status(st.code(), absl::StrCat("cannot create the checkpoint directory: ", st.message()));
+  }
   const std::string path = dir + "/server_id";
   std::ifstream in(path);
   if (in) {
@@ -64,7 +33,7 @@ absl::StatusOr<std::string> LoadOrCreateServerId(const std::string& dir) {
     if (!id.empty()) return id;
   }
   std::string id = NewUuid();
-  if (absl::Status st = WriteFileAtomically(path, id + "\n"); !st.ok()) return st;
+  if (absl::Status st = WriteFileDurably(path, id + "\n"); !st.ok()) return st;
   return id;
 }
 

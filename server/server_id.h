@@ -10,9 +10,6 @@ namespace ingest::server {
 // Reads <dir>/server_id, or creates it (tmp, fsync, rename, fsync dir) with a new random UUID.
 absl::StatusOr<std::string> LoadOrCreateServerId(const std::string& dir);
 
-// Writes `contents` to `path` atomically and durably: tmp file, fsync, rename, fsync(dir).
-absl::Status WriteFileAtomically(const std::string& path, const std::string& contents);
-
 std::string NewUuid();
 
 }  // namespace ingest::server

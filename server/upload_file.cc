@@ -18,7 +18,7 @@
 #include "common/status_util.h"
 #include "server/file_intake.h"
 #include "server/log_rate.h"
-#include "server/wal/durable_file.h"
+#include "common/durable_file.h"
 #include "server/wal_record.h"
 
 namespace ingest::server {

@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 #include "common/status_util.h"
-#include "server/wal/durable_file.h"
+#include "common/durable_file.h"
 
 namespace ingest::server {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "server/wal/durable_file.h"
+#include "common/durable_file.h"
 #include "server/wal/wal_format.h"
 
 namespace ingest::server {

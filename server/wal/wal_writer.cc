@@ -12,7 +12,7 @@
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/status_util.h"
-#include "server/wal/durable_file.h"
+#include "common/durable_file.h"
 #include "server/wal/wal_segment.h"
 
 namespace ingest::server {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "gtest/gtest.h"
 #include "tests/unit/generator-client/csv_test_util.h"
 

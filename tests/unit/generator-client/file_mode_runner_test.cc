@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "common/durable_file.h"
 #include "common/event_row.h"
 #include "generator-client/csv_event_format.h"
 #include "generator-client/csv_file_writer.h"

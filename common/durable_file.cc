@@ -1,4 +1,4 @@
-#include "server/wal/durable_file.h"
+#include "common/durable_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,9 +7,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_util.h"
 
-namespace ingest::server {
+namespace ingest {
 namespace {
 
 std::string ParentOf(const std::string& path) {
@@ -19,13 +21,25 @@ std::string ParentOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
+}  // namespace
+
 absl::Status ErrnoStatus(int err, absl::string_view what) {
   std::string message = absl::StrCat(what, ": ", ErrnoText(err));
-  if (err == ENOSPC || err == EDQUOT) return absl::ResourceExhaustedError(message);
-  return absl::UnavailableError(message);
+  switch (err) {
+    case ENOENT:
+      return absl::NotFoundError(message);
+    case ENOSPC:
+    case EDQUOT:
+      return absl::ResourceExhaustedError(message);
+    case EACCES:
+    case EPERM:
+      return absl::PermissionDeniedError(message);
+    case EXDEV:
+      return absl::FailedPreconditionError(message);
+    default:
+      return absl::UnavailableError(message);
+  }
 }
-
-}  // namespace
 
 std::string ErrnoText(int err) {
   const char* name = strerrorname_np(err);
@@ -33,7 +47,7 @@ std::string ErrnoText(int err) {
 }
 
 absl::Status FsyncDirectory(const std::string& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(errno, absl::StrCat("cannot open directory ", dir, " to fsync it"));
   int rc = fsync(fd);
   int err = errno;
@@ -42,21 +56,32 @@ absl::Status FsyncDirectory(const std::string& dir) {
   return absl::OkStatus();
 }
 
-absl::Status MakeDirectories(const std::string& dir) {
+namespace {
+
+// mkdir -p; an error names the directory that could not be made.
+absl::Status MakeDirectoryAndParents(const std::string& dir) {
   struct stat st;
   if (stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return absl::OkStatus();
-    return absl::FailedPreconditionError(absl::StrCat(dir, " exists and is not a directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create directory ", dir, ": ", ErrnoText(ENOTDIR), ", a file of that name is in the way"));
   }
   std::string parent = ParentOf(dir);
-  if (parent != dir) {
-    absl::Status st_parent = MakeDirectories(parent);
-    if (!st_parent.ok()) return st_parent;
-  }
+  if (parent != dir) RETURN_IF_ERROR(MakeDirectoryAndParents(parent));
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return ErrnoStatus(errno, absl::StrCat("cannot create directory ", dir));
   }
   return FsyncDirectory(parent);
+}
+
+}  // namespace
+
+absl::Status MakeDirectories(const std::string& dir) {
+  absl::Status made = MakeDirectoryAndParents(dir);
+  const std::string asked = absl::StrCat("cannot create directory ", dir, ": ");
+  // Name the directory asked for too, when an ancestor of it failed.
+  if (made.ok() || absl::StartsWith(made.message(), asked)) return made;
+  return absl::Status(made.code(), absl::StrCat(asked, made.message()));
 }
 
 absl::Status WriteFileDurably(const std::string& path, absl::string_view content) {
@@ -121,4 +146,30 @@ int64_t PreadFull(int fd, char* out, uint64_t size, uint64_t offset) {
   return static_cast<int64_t>(done);
 }
 
-}  // namespace ingest::server
+absl::Status RenameDurably(const std::string& from, const std::string& to) {
+  if (rename(from.c_str(), to.c_str()) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("cannot move ", from, " to ", to));
+  }
+  if (absl::Status s = FsyncDirectory(ParentOf(to)); !s.ok()) return s;
+  return FsyncDirectory(ParentOf(from));
+}
+
+absl::StatusOr<FileIdentity> IdentityOf(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return ErrnoStatus(errno, absl::StrCat("cannot stat ", path));
+  FileIdentity id;
+  id.device = st.st_dev;
+  id.inode = st.st_ino;
+  id.size = static_cast<uint64_t>(st.st_size);
+  id.mtime = absl::TimeFromTimespec(st.st_mtim);
+  id.regular = S_ISREG(st.st_mode);
+  return id;
+}
+
+std::string JoinPath(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  if (dir.back() == '/') return dir + name;
+  return absl::StrCat(dir, "/", name);
+}
+
+}  // namespace ingest
