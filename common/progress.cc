@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/ascii.h"
@@ -101,6 +102,14 @@ absl::StatusOr<ProgressMode> ParseProgressMode(absl::string_view text) {
   if (text == "always") return ProgressMode::kAlways;
   if (text == "never") return ProgressMode::kNever;
   return absl::InvalidArgumentError(absl::StrCat("'", text, "' is not auto, always or never"));
+}
+
+ProgressMode ProgressModeFromEnvironment(const char* program) {
+  const char* text = std::getenv("INGEST_PROGRESS");
+  auto mode = ParseProgressMode(text == nullptr ? "" : text);
+  if (mode.ok()) return *mode;
+  std::fprintf(stderr, "%s: note: INGEST_PROGRESS=%s; using auto\n", program, std::string(mode.status().message()).c_str());
+  return ProgressMode::kAuto;
 }
 
 ProgressTerminal StderrTerminal() {

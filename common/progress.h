@@ -32,6 +32,10 @@ enum class ProgressMode {
 // The value of INGEST_PROGRESS: "auto" (or empty: unset), "always" or "never".
 absl::StatusOr<ProgressMode> ParseProgressMode(absl::string_view text);
 
+// INGEST_PROGRESS, read once by a client's main: a value it does not know is noted on stderr
+// ("`program`: note: …") and taken as auto, since it only asks for a way of displaying.
+ProgressMode ProgressModeFromEnvironment(const char* program);
+
 // Where the line goes: a seam so tests can stand in for the terminal.
 struct ProgressTerminal {
   bool is_terminal = false;

@@ -42,16 +42,6 @@ Exit codes: 0 success (rejected rows are not a failure; SIGINT/SIGTERM end a wat
 1 a file went to FAILED or could not be uploaded; 2 bad usage, or the server could not be
 reached within --connect-timeout.)";
 
-// INGEST_PROGRESS is a wish about the display; a typo in it notes and falls back to auto.
-ingest::ProgressMode ProgressModeFromEnvironment() {
-  const char* text = std::getenv("INGEST_PROGRESS");
-  auto mode = ingest::ParseProgressMode(text == nullptr ? "" : text);
-  if (mode.ok()) return *mode;
-  std::fprintf(stderr, "file-bridge: note: INGEST_PROGRESS=%s; using auto\n",
-               std::string(mode.status().message()).c_str());
-  return ingest::ProgressMode::kAuto;
-}
-
 bool ParseDurationOption(const std::string& name, const std::string& text, absl::Duration* out) {
   auto parsed = ingest::ParseDuration(text);
   if (!parsed.ok()) {
@@ -130,6 +120,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "file-bridge: --log-level: %s\n", std::string(s.message()).c_str());
     return ingest::bridge::kExitUsage;
   }
-  config.progress = ProgressModeFromEnvironment();
+  config.progress = ingest::ProgressModeFromEnvironment("file-bridge");
   return ingest::bridge::Run(config);
 }

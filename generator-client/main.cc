@@ -61,16 +61,6 @@ void NoteIgnoredOptions(const std::vector<const CLI::Option*>& options) {
   }
 }
 
-// INGEST_PROGRESS is a wish about the display; a typo in it notes and falls back to auto.
-ingest::ProgressMode ProgressModeFromEnvironment() {
-  const char* text = std::getenv("INGEST_PROGRESS");
-  auto mode = ingest::ParseProgressMode(text == nullptr ? "" : text);
-  if (mode.ok()) return *mode;
-  std::fprintf(stderr, "event-generator: note: INGEST_PROGRESS=%s; using auto\n",
-               std::string(mode.status().message()).c_str());
-  return ingest::ProgressMode::kAuto;
-}
-
 bool ParseDurationOption(const std::string& name, const std::string& text, absl::Duration* out) {
   auto parsed = ingest::ParseDuration(text);
   if (!parsed.ok()) {
@@ -170,7 +160,7 @@ int main(int argc, char** argv) {
     return ingest::generator::kExitUnreachable;
   }
   if (seed_option->count() > 0) config.seed = seed;
-  config.progress = ProgressModeFromEnvironment();
+  config.progress = ingest::ProgressModeFromEnvironment("event-generator");
   if (absl::Status s = ingest::SetLogLevel(log_level); !s.ok()) {
     std::fprintf(stderr, "event-generator: --log-level: %s\n", std::string(s.message()).c_str());
     return ingest::generator::kExitUnreachable;
