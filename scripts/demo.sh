@@ -184,8 +184,7 @@ scripts/pg.sh psql -X -P pager=off -c "SELECT source, count(*) AS events FROM us
   -c "SELECT * FROM event_summary ORDER BY event_type;"
 
 section "11. Prometheus /metrics (a few of them)"
-python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' \
-  "http://$METRICS_LISTEN/metrics" |
+curl -sS --max-time 10 "http://$METRICS_LISTEN/metrics" |
   grep -E '^ingest_(events_(received|rejected)_total|batches_committed_total|visibility_delay_seconds_count|sink_state|intake_state)' ||
   { echo "demo: cannot read http://$METRICS_LISTEN/metrics" >&2; failed=1; }
 

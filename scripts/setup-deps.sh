@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs every build and run dependency from Debian's packages. Idempotent: packages already
 # installed are skipped, so a second run does no network work. Needs root (or sudo).
+# --build-only: just what compiling needs (the Dockerfile's build stage has no use for
+# PostgreSQL, Python or the deploy tools).
 set -euo pipefail
 
-PACKAGES=(
+BUILD_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libpq-dev
@@ -12,10 +14,20 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   libcli11-dev
   prometheus-cpp-dev
+)
+PACKAGES=(
+  "${BUILD_PACKAGES[@]}"
   postgresql postgresql-client
   python3 python3-protobuf python3-grpcio
-  procps util-linux
+  procps util-linux curl
+  prometheus docker-compose   # promtool checks deploy/ rules; docker-compose validates the compose file
+  python3-yaml                # tests/deploy reads the resolved compose file
 )
+case "${1:-}" in
+  --build-only) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
+  "") ;;
+  *) echo "usage: scripts/setup-deps.sh [--build-only]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do

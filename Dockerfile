@@ -1,0 +1,39 @@
+# ingest-server, event-generator, file-bridge and ingest-admin on Debian bookworm.
+#   docker build -t ingest:local .      (docker-compose.yml builds it as well)
+# No ENTRYPOINT: every service of docker-compose.yml runs its own binary from this one image.
+
+FROM debian:bookworm AS build
+WORKDIR /src
+# The packages first, so that editing a source file does not reinstall them.
+COPY scripts/setup-deps.sh scripts/
+RUN scripts/setup-deps.sh --build-only
+COPY . .
+# build.sh configures RelWithDebInfo, the build the tests run; strip drops the debug info.
+RUN INGEST_BUILD_DIR=/build scripts/build.sh --target ingest-server event-generator file-bridge ingest-admin \
+ && mkdir /out \
+ && cp /build/server/ingest-server /build/generator-client/event-generator \
+       /build/file-bridge/file-bridge /build/admin-cli/ingest-admin /out/ \
+ && strip /out/*
+
+FROM debian:bookworm-slim
+# Only the shared libraries the binaries link (apt pulls in their own dependencies), psql for
+# the schema, and CA certificates for TLS to PostgreSQL.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libgrpc++1.51 libgrpc29 libprotobuf32 libpqxx-6.4 libpq5 libabsl20220623 \
+      libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 \
+      libssl3 zlib1g postgresql-client ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# Empty named volumes take these folders' owner on first mount, so the non-root user can write
+# its checkpoints and the shared data folder.
+RUN useradd --system --user-group --uid 10001 --home-dir /var/lib/ingest --shell /usr/sbin/nologin ingest \
+ && mkdir -p /var/lib/ingest/checkpoints /data/input /data/archive /data/failed /data/catalog \
+ && chown -R ingest:ingest /var/lib/ingest /data
+COPY --from=build /out/ingest-server /out/event-generator /out/file-bridge /out/ingest-admin /usr/local/bin/
+COPY sql/*.sql /usr/share/ingest/sql/
+USER ingest
+WORKDIR /var/lib/ingest
+# ingest (gRPC), admin (gRPC), metrics (HTTP /metrics)
+EXPOSE 50051 50052 9464
+CMD ["ingest-server", "--listen", "0.0.0.0:50051", "--admin-listen", "0.0.0.0:50052", \
+     "--metrics-listen", "0.0.0.0:9464", "--checkpoint-dir", "/var/lib/ingest/checkpoints"]
