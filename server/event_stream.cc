@@ -66,6 +66,7 @@ void EventStream::Shared::Pump() {
 void EventStream::Shared::FinishNow(const grpc::Status& status) {
   if (finished || reactor == nullptr) return;
   finished = true;
+  if (metrics != nullptr) metrics->RpcEnded("StreamEvents", status.error_code());
   reactor->Finish(status);
 }
 
@@ -73,6 +74,7 @@ EventStream::EventStream(const IngestContext& ctx, grpc::CallbackServerContext* 
     : ctx_(ctx), call_(call), shared_(std::make_shared<Shared>()) {
   absl::MutexLock lock(&shared_->mu);
   shared_->reactor = this;
+  shared_->metrics = ctx_.metrics;
   shared_->Pump();
 }
 

@@ -41,6 +41,7 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     bool reads_done ABSL_GUARDED_BY(mu) = false;  // half-closed, or ended by an error
     bool finished ABSL_GUARDED_BY(mu) = false;
     grpc::Status final_status ABSL_GUARDED_BY(mu);
+    Metrics* metrics = nullptr;  // counts how the call ended
 
     uint64_t Reserve() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
     void Fill(uint64_t slot, const v1::BatchAck& ack) ABSL_LOCKS_EXCLUDED(mu);

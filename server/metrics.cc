@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "absl/status/status.h"
 #include "absl/time/clock.h"
 
 namespace ingest::server {
@@ -56,6 +57,8 @@ Metrics::Metrics()
               .Add({})),
       uploads_(CounterFamily(*registry_, "ingest_uploads_total",
                              "Finished UploadFile calls by result: ingested, duplicate or refused.")),
+      rpcs_handled_(CounterFamily(*registry_, "ingest_rpcs_handled_total",
+                                  "StreamEvents and UploadFile calls ended, by gRPC status code.")),
       batches_committed_(CounterFamily(*registry_, "ingest_batches_committed_total",
                                        "Micro-batches committed to PostgreSQL.")
                              .Add({})),
@@ -107,6 +110,11 @@ void Metrics::DuplicateBatch() {
 }
 
 void Metrics::UploadEnded(const std::string& result) { uploads_.Add({{"result", result}}).Increment(); }
+
+void Metrics::RpcEnded(const std::string& rpc, int code) {
+  rpcs_handled_.Add({{"rpc", rpc}, {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(code))}})
+      .Increment();
+}
 
 void Metrics::AckReady(absl::Duration latency) { ack_latency_.Observe(absl::ToDoubleSeconds(latency)); }
 

@@ -46,6 +46,8 @@ class Metrics {
   void DuplicateBatch();
   // An UploadFile call ended: "ingested", "duplicate" or "refused".
   void UploadEnded(const std::string& result);
+  // A StreamEvents or UploadFile call ended with the gRPC status code `code` (OK included).
+  void RpcEnded(const std::string& rpc, int code);
   // A new stream batch's ack became ready, `latency` after it arrived.
   void AckReady(absl::Duration latency);
   // A micro-batch committed (called with its items, spilled ones read back).
@@ -64,6 +66,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& rejected_;
   prometheus::Counter& duplicate_batches_;
   prometheus::Family<prometheus::Counter>& uploads_;
+  prometheus::Family<prometheus::Counter>& rpcs_handled_;
   prometheus::Counter& batches_committed_;
   prometheus::Family<prometheus::Counter>& rows_written_;
   prometheus::Histogram& batch_events_;

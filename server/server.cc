@@ -263,9 +263,11 @@ int Run(const ServerConfig& config) {
   const absl::Time drain_deadline = absl::Now() + config.drain_timeout;
   streams.EndAll("the server is shutting down; reconnect to another server or retry later");
   if (!writer.WaitCommitted(target, drain_deadline)) {
-    log->warn("drain: batches up to {} not committed within {} (last committed {}); their producers were not acked "
-              "and will resend",
-              target, DurationText(config.drain_timeout), writer.Stats().last_committed_id);
+    log->warn("drain: batches up to {} not committed within {} (last committed {}); {}", target,
+              DurationText(config.drain_timeout), writer.Stats().last_committed_id,
+              config.ack_mode == "durable"
+                  ? "they are in the write-ahead log and are committed at the next start"
+                  : "their producers were not acked and will resend");
   }
   if (!upload_workers.WaitIdle(drain_deadline)) log->warn("drain: uploads still in progress were cut off");
   ingest_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));

@@ -274,6 +274,7 @@ void FileUpload::End(const grpc::Status& status) {
     }
   }
   ctx_.metrics->UploadEnded(!status.ok() ? "refused" : result_->duplicate() ? "duplicate" : "ingested");
+  ctx_.metrics->RpcEnded("UploadFile", status.error_code());
   Finish(status);
 }
 

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/match.h"
 #include "server/sink/pg_errors.h"
 
 namespace ingest::server {
@@ -11,8 +12,20 @@ PgConnection::PgConnection(std::string conninfo, Setup setup)
 
 PgConnection::~PgConnection() = default;
 
-absl::Status PgConnection::Run(const std::string& doing,
-                               const std::function<void(pqxx::connection&)>& fn) {
+namespace {
+
+// The session is gone (PostgreSQL restarted, or dropped it), but the server may be back: worth
+// one attempt on a new connection. Not an unknown commit outcome, which must not be redone here.
+bool LostSession(const absl::Status& st) {
+  if (!absl::IsUnavailable(st)) return false;
+  if (absl::StrContains(st.message(), "connection to PostgreSQL lost")) return true;
+  const std::string state = SqlStateOf(st);
+  return absl::StartsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+}  // namespace
+
+absl::Status PgConnection::Attempt(const std::string& doing, const std::function<void(pqxx::connection&)>& fn) {
   absl::Status st = CatchPg(doing, [&] {
     if (conn_ && !conn_->is_open()) conn_.reset();
     if (!conn_) {
@@ -24,6 +37,15 @@ absl::Status PgConnection::Run(const std::string& doing,
   });
   // Any failure may leave the session in an unknown state (aborted COPY, lost socket): start over.
   if (!st.ok()) conn_.reset();
+  return st;
+}
+
+absl::Status PgConnection::Run(const std::string& doing, const std::function<void(pqxx::connection&)>& fn) {
+  const bool kept = conn_ != nullptr;
+  absl::Status st = Attempt(doing, fn);
+  // A connection kept from before a PostgreSQL restart fails on its first use; a new one tells a
+  // dead session from a dead server, so callers see an error only when PostgreSQL is really away.
+  if (!st.ok() && kept && LostSession(st)) st = Attempt(doing, fn);
   return st;
 }
 

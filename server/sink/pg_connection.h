@@ -10,7 +10,6 @@
 
 #include "absl/status/status.h"
 
-
 namespace ingest::server {
 
 class PgConnection {
@@ -22,12 +21,15 @@ class PgConnection {
   ~PgConnection();
 
   // Runs fn on a live connection, connecting first if needed. After an error that may have broken
-  // the connection, it is dropped so the next call starts afresh.
+  // the connection, it is dropped so the next call starts afresh. When a kept connection turns out
+  // to have lost its session, fn runs once more on a new one: fn must set its outputs afresh.
   absl::Status Run(const std::string& doing, const std::function<void(pqxx::connection&)>& fn);
 
   const std::string& conninfo() const { return conninfo_; }
 
  private:
+  absl::Status Attempt(const std::string& doing, const std::function<void(pqxx::connection&)>& fn);
+
   std::string conninfo_;
   Setup setup_;
   std::unique_ptr<pqxx::connection> conn_;

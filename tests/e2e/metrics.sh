@@ -57,6 +57,7 @@ expect 0 'ingest_window_events'
 expect 0 'ingest_batches_pending'
 expect 0 'ingest_streams_active'
 expect 1 'ingest_producers_known'
+expect 1 'ingest_rpcs_handled_total{rpc="StreamEvents",code="OK"}'
 commits="$(metric ingest_batches_committed_total)"
 ((commits >= 1)) || e2e_fail "ingest_batches_committed_total is $commits after a flush"
 expect "$commits" 'ingest_batch_write_seconds_count'
@@ -96,6 +97,8 @@ expect 2 'ingest_uploads_total{result="ingested"}'
 expect 1 'ingest_uploads_total{result="duplicate"}'
 expect 1 'ingest_uploads_total{result="refused"}'
 expect 0 'ingest_uploads_in_progress'
+expect 3 'ingest_rpcs_handled_total{rpc="UploadFile",code="OK"}'
+expect 1 'ingest_rpcs_handled_total{rpc="UploadFile",code="INVALID_ARGUMENT"}'
 e2e_log "ok: uploads counted: $file_acc rows accepted, $file_rej rejected, 1 duplicate, 1 refused"
 
 # 4. Everything documented is served, as documented; the totals agree with ingest-admin status.

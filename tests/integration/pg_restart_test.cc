@@ -1,11 +1,13 @@
-// The writer survives a PostgreSQL restart between two batches: the second batch is retried
-// until the database is back, and both are stored exactly once.
+// Across a PostgreSQL restart: the writer retries the batch that met the outage until the
+// database is back, storing both batches exactly once; and connections kept from before the
+// restart answer their first query after it, instead of failing once.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
 #include "common/time_text.h"
 #include "server/batch_writer.h"
+#include "server/sink/postgres_reader.h"
 #include "server/sink/postgres_sink.h"
 #include "tests/integration/test_database.h"
 
@@ -52,6 +54,23 @@ TEST(PgRestartTest, TheWriterSurvivesARestartBetweenTwoBatches) {
   EXPECT_FALSE(writer.Stats().sink.retrying);
   EXPECT_EQ(db.Scalar("SELECT string_agg(event_id, ',' ORDER BY event_id) FROM user_events"), "after,before");
   EXPECT_EQ(db.Scalar("SELECT count(*) FROM ingest_batches"), "2");
+}
+
+TEST(PgRestartTest, KeptConnectionsAnswerTheFirstQueryAfterARestart) {
+  ingest::testing::TestDatabase db;
+  const char* pg_script = std::getenv("INGEST_PG_SCRIPT");
+  if (!db.available() || pg_script == nullptr) GTEST_SKIP() << "needs INGEST_TEST_DSN and INGEST_PG_SCRIPT";
+  PostgresSink sink(PostgresSinkOptions{db.conninfo(), "server-r"});
+  ASSERT_TRUE(sink.Prepare().ok());
+  PostgresReader reader(db.conninfo());
+  ASSERT_TRUE(reader.ListBatches(5).ok());
+  ASSERT_TRUE(sink.LoadProducer("gen-r").ok());
+
+  ASSERT_EQ(std::system((std::string("bash ") + pg_script + " restart >/dev/null").c_str()), 0);
+  auto batches = reader.ListBatches(5);
+  EXPECT_TRUE(batches.ok()) << batches.status();
+  auto producer = sink.LoadProducer("gen-r");
+  EXPECT_TRUE(producer.ok()) << producer.status();
 }
 
 }  // namespace
