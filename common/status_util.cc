@@ -27,4 +27,9 @@ absl::Duration RetryAfterHint(const grpc::ClientContext& ctx) {
   return absl::Milliseconds(std::clamp<int64_t>(ms, 0, 60000));
 }
 
+void AddRetryHint(grpc::ServerContextBase* call, const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE) return;
+  call->AddTrailingMetadata("retry-after-ms", std::to_string(absl::ToInt64Milliseconds(kServerRetryAfter)));
+}
+
 }  // namespace ingest

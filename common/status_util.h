@@ -2,6 +2,7 @@
 #pragma once
 
 #include <grpcpp/client_context.h>
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
@@ -31,6 +32,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // The server's `retry-after-ms` trailer on a finished call (clamped to 0..60 s); zero when
 // absent or not a number.
 absl::Duration RetryAfterHint(const grpc::ClientContext& ctx);
+// What the server asks a client to wait before retrying an UNAVAILABLE call.
+inline constexpr absl::Duration kServerRetryAfter = absl::Seconds(1);
+// Before a call finishes with `status`: an UNAVAILABLE one gets the `retry-after-ms` trailer.
+void AddRetryHint(grpc::ServerContextBase* call, const grpc::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace ingest

@@ -24,7 +24,6 @@
 namespace ingest::server {
 namespace {
 
-constexpr int kRetryAfterMs = 1000;
 // How long an upload waits for a concurrent upload of the same file.
 constexpr absl::Duration kWaitForTwin = absl::Minutes(10);
 
@@ -120,7 +119,6 @@ grpc::Status FileUpload::Receive() {
                            ctx_.max_upload_bytes, " bytes (--max-upload-bytes)")};
     }
     if (ctx_.budget != nullptr && ctx_.budget->Full()) {
-      call_->AddTrailingMetadata("retry-after-ms", std::to_string(kRetryAfterMs));
       return {grpc::StatusCode::UNAVAILABLE,
               "the write-ahead log is at its size limit (--wal-max-bytes) while PostgreSQL catches up; retry after "
               "the retry-after-ms hint"};
@@ -187,7 +185,6 @@ grpc::Status FileUpload::Ingest() {
     auto committed = ctx_.lookup_file(sha256);
     if (!committed.ok()) {
       ctx_.files->Release(sha256);
-      call_->AddTrailingMetadata("retry-after-ms", std::to_string(kRetryAfterMs));
       return {grpc::StatusCode::UNAVAILABLE,
               absl::StrCat("cannot check whether the file was ingested before (", committed.status().message(),
                            "); retry later")};
@@ -275,6 +272,7 @@ void FileUpload::End(const grpc::Status& status) {
   }
   ctx_.metrics->UploadEnded(!status.ok() ? "refused" : result_->duplicate() ? "duplicate" : "ingested");
   ctx_.metrics->RpcEnded("UploadFile", status.error_code());
+  AddRetryHint(call_, status);
   Finish(status);
 }
 

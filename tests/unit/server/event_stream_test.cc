@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "common/status_util.h"
 #include "common/time_text.h"
 #include "server/sink/memory_sink.h"
 
@@ -139,6 +140,20 @@ TEST_F(EventStreamTest, AGapIsAckedUpToItThenEndsWithFailedPrecondition) {
   grpc::Status st = stream->Finish();
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(st.error_message(), HasSubstr("expected 2"));
+  EXPECT_EQ(RetryAfterHint(ctx), absl::ZeroDuration()) << "retrying the same batches cannot help";
+}
+
+TEST_F(EventStreamTest, AStreamTheServerCannotTakeEndsUnavailableWithARetryHint) {
+  batcher_.Stop();  // as while draining: new batches are refused
+  grpc::ClientContext ctx;
+  auto stream = Open(&ctx);
+  stream->Write(MakeBatch("p9", 1, 1));
+  stream->WritesDone();
+  v1::BatchAck ack;
+  EXPECT_FALSE(stream->Read(&ack));
+  grpc::Status st = stream->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(RetryAfterHint(ctx), kServerRetryAfter);
 }
 
 TEST_F(EventStreamTest, ASequenceReusedWithOtherContentEndsTheStream) {
