@@ -61,6 +61,13 @@ void AddSink(const v1::SinkState& sink, absl::Time now, TextTable* table) {
   }
 }
 
+// "reachable (checked 3s ago)" or "unreachable: <error> (checked 1s ago)".
+std::string Database(const v1::DatabaseState& db, absl::Time now) {
+  std::string text = db.reachable() ? "reachable" : absl::StrCat("unreachable: ", Or(db.error(), "no error given"));
+  if (IsSet(db.checked_at())) absl::StrAppend(&text, " (checked ", FormatRelative(FromProtoTime(db.checked_at()), now), ")");
+  return text;
+}
+
 }  // namespace
 
 std::string RenderStatus(const v1::GetStatusResponse& status, absl::Time now) {
@@ -77,6 +84,7 @@ std::string RenderStatus(const v1::GetStatusResponse& status, absl::Time now) {
   table.AddRow({"pending batches", absl::StrCat(status.pending_batches())});
   table.AddRow({"totals", Totals(status.totals())});
   AddSink(status.sink(), now, &table);
+  if (status.has_database()) table.AddRow({"database", Database(status.database(), now)});
   table.AddRow({"wal", FormatBytes(status.wal_bytes())});
   table.AddRow({"checkpoint", FormatBytes(status.checkpoint_bytes())});
   // Nothing is cut: an error message or a listener list is worth a wrapped line.

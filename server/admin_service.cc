@@ -71,6 +71,12 @@ grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStat
   sink->set_last_error(writer.sink.last_error);
   sink->set_attempts(writer.sink.attempts);
   if (writer.sink.retrying) *sink->mutable_next_attempt() = ToProtoTime(writer.sink.next_attempt);
+  if (state.database.checked) {
+    auto* db = out->mutable_database();
+    db->set_reachable(state.database.reachable);
+    db->set_error(state.database.error);
+    *db->mutable_checked_at() = ToProtoTime(state.database.checked_at);
+  }
   out->set_intake_mode(state.intake_mode);
   out->set_intake_reason(state.intake_reason);
   return grpc::Status::OK;

@@ -17,6 +17,8 @@
 #include "common/logging.h"
 #include "common/units.h"
 #include "server/admin_service.h"
+#include "server/database_probe.h"
+#include "server/sink/pg_connection.h"
 #include "server/durable_log.h"
 #include "server/ingest_service.h"
 #include "server/log_budget.h"
@@ -197,6 +199,11 @@ int Run(const ServerConfig& config) {
     batcher.AddRecovered(std::move(item));
   }
   StreamDirectory streams;
+  // A key=value conninfo gets a connect timeout, so a probe of a silent host ends in time.
+  PgConnection probe_connection(absl::StrContains(config.db, "://") ? config.db
+                                                                     : absl::StrCat(config.db, " connect_timeout=5"));
+  DatabaseProbe database([&probe_connection] { return probe_connection.Ping(); }, absl::Seconds(5));
+  database.Start();
   PostgresReader reader(config.db);
   writer.Start();
   batcher.Start();
@@ -220,8 +227,8 @@ int Run(const ServerConfig& config) {
     return 1;
   }
   std::atomic<bool> draining{false};
-  StateSources state{&batcher, &writer, wal, &budget, &streams, &producers, &files, &draining,
-                     config.ack_mode == "committed", config.wal_segment_bytes};
+  StateSources state{&batcher, &writer, wal, &budget, &streams, &producers, &files,
+                     &database, &draining, config.ack_mode == "committed", config.wal_segment_bytes};
   AdminContext admin_ctx{INGEST_VERSION, server_id, started_at, config.trigger, config.flush_timeout,
                          config.ack_mode, {}, state, &metrics, &reader};
   AdminServiceImpl admin_service(admin_ctx);

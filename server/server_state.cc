@@ -45,6 +45,7 @@ ServerState ReadServerState(const StateSources& src) {
   s.streams_waiting = src.budget->waiting();
   s.producers = src.producers->size();
   s.uploads_in_progress = src.files == nullptr ? 0 : src.files->in_flight();
+  if (src.database != nullptr) s.database = src.database->health();
   SetIntake(src, s);
   return s;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "server/batch_writer.h"
+#include "server/database_probe.h"
 #include "server/durable_log.h"
 #include "server/file_registry.h"
 #include "server/log_budget.h"
@@ -25,6 +26,7 @@ struct StateSources {
   StreamDirectory* streams = nullptr;
   ProducerRegistry* producers = nullptr;
   FileRegistry* files = nullptr;
+  const DatabaseProbe* database = nullptr;
   const std::atomic<bool>* draining = nullptr;  // set once SIGTERM/SIGINT started the drain
   bool committed_acks = false;                  // --ack=committed
   uint64_t segment_bytes = 0;                   // --wal-segment-bytes
@@ -48,6 +50,7 @@ struct ServerState {
   size_t streams_waiting = 0;  // paused until commits free log space
   size_t producers = 0;
   size_t uploads_in_progress = 0;
+  DatabaseHealth database;  // unchecked without a probe
 };
 
 ServerState ReadServerState(const StateSources& sources);

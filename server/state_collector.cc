@@ -73,6 +73,8 @@ std::vector<MetricFamily> StateCollector::Collect() const {
   out.push_back(Single("ingest_sink_write_failures_total",
                        "Failed attempts to write a micro-batch (each is retried).", MetricType::Counter,
                        static_cast<double>(s.writer.failed_writes)));
+  out.push_back(Gauge("ingest_database_up", "1 when the last probe reached PostgreSQL (every 5 s, also when idle).",
+                      !s.database.checked || s.database.reachable ? 1 : 0));
   out.push_back(OneHot("ingest_intake_state", "1 for the current intake mode.", "state",
                        {kAccepting, kThrottling, kRefusing}, s.intake_mode));
   out.push_back(Gauge("ingest_streams_active", "Open StreamEvents calls.", static_cast<double>(s.streams)));

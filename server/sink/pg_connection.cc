@@ -40,6 +40,13 @@ absl::Status PgConnection::Attempt(const std::string& doing, const std::function
   return st;
 }
 
+absl::Status PgConnection::Ping() {
+  return Run("checking that PostgreSQL answers", [](pqxx::connection& conn) {
+    pqxx::nontransaction tx(conn);
+    tx.exec("SELECT 1");
+  });
+}
+
 absl::Status PgConnection::Run(const std::string& doing, const std::function<void(pqxx::connection&)>& fn) {
   const bool kept = conn_ != nullptr;
   absl::Status st = Attempt(doing, fn);

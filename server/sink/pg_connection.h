@@ -25,6 +25,9 @@ class PgConnection {
   // to have lost its session, fn runs once more on a new one: fn must set its outputs afresh.
   absl::Status Run(const std::string& doing, const std::function<void(pqxx::connection&)>& fn);
 
+  // "SELECT 1": whether PostgreSQL answers on this connection now.
+  absl::Status Ping();
+
   const std::string& conninfo() const { return conninfo_; }
 
  private:

@@ -199,8 +199,21 @@ admin_run where_down where "$acked_id"
 expect_one_line where_down 1 "WhereIsEvent at $E2E_ADMIN_ADDR failed: UNAVAILABLE: .*PostgreSQL"
 admin_run rejections_down rejections
 expect_one_line rejections_down 1 "ListRejections at $E2E_ADMIN_ADDR failed: UNAVAILABLE"
+# The server's probe (every 5 s) notices: status has a database line and /metrics a gauge.
+database_field() {
+  e2e_admin status --json | "$E2E_PYTHON" -c 'import json, sys
+print(json.load(sys.stdin).get("database", {}).get(sys.argv[1], ""))' "$1"
+}
+database_is() { [[ "$(database_field reachable)" == "$1" ]]; }
+e2e_wait_until 20 "status to show PostgreSQL unreachable" database_is False
+[[ "$(database_field error)" == *"PostgreSQL"* ]] || e2e_fail "the database error does not say what failed: $(database_field error)"
+"$E2E_PYTHON" "$(dirname "$0")/metrics_check.py" scrape "$E2E_METRICS_ADDR" "$E2E_TMP/metrics-down.txt"
+e2e_assert_eq 0 "$("$E2E_PYTHON" "$(dirname "$0")/metrics_check.py" value "$E2E_TMP/metrics-down.txt" ingest_database_up)" \
+  "ingest_database_up while PostgreSQL is cut off"
+e2e_log "ok: status says the database is unreachable: $(database_field error)"
 e2e_relay_start
 e2e_log "PostgreSQL reachable again"
+e2e_wait_until 20 "status to show PostgreSQL reachable again" database_is True
 expect_ok flush_up flush --timeout 60s
 expect_ok where_sealed_later where "$cont-$seq4-0" --json
 e2e_assert_eq "committed|$((last_batch + 2))" "$(json_fields "$E2E_TMP/where_sealed_later.out" state batch_id)" \

@@ -10,6 +10,7 @@ namespace ingest::admin {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(HumanFormatTest, ElapsedUsesTwoUnitsAtMost) {
   EXPECT_EQ(FormatElapsed(absl::Milliseconds(350)), "350ms");
@@ -51,6 +52,20 @@ TEST(StatusViewTest, TimesAreShownRelativeToNow) {
   std::string out = RenderStatus(status, absl::FromUnixSeconds(1795428062 + 65));
   EXPECT_THAT(out, HasSubstr("last batch       41, committed 2026-11-23 10:01:02Z (1m05s ago)\n"));
   EXPECT_THAT(out, HasSubstr("next attempt     2026-11-23 10:03:12Z (in 1m05s)\n"));
+}
+
+TEST(StatusViewTest, TheDatabaseLineSaysWhatTheLastProbeFound) {
+  const absl::Time now = absl::FromUnixSeconds(1795428062);
+  v1::GetStatusResponse status;
+  EXPECT_THAT(RenderStatus(status, now), Not(HasSubstr("database"))) << "a server without a probe";
+  status.mutable_database()->set_reachable(true);
+  status.mutable_database()->mutable_checked_at()->set_seconds(1795428062 - 3);
+  EXPECT_THAT(RenderStatus(status, now), HasSubstr("database         reachable (checked 3s ago)\n"));
+  status.mutable_database()->set_reachable(false);
+  status.mutable_database()->set_error("checking that PostgreSQL answers: connection refused");
+  EXPECT_THAT(RenderStatus(status, now),
+              HasSubstr("database         unreachable: checking that PostgreSQL answers: connection refused "
+                        "(checked 3s ago)\n"));
 }
 
 }  // namespace

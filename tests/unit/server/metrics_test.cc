@@ -173,6 +173,17 @@ TEST(StateCollectorTest, AnEmptyWindowHasNoAgeAndNoCommitIsZero) {
   EXPECT_EQ(Value(f, "ingest_window_age_seconds"), 0);
   EXPECT_EQ(Value(f, "ingest_last_commit_timestamp_seconds"), 0);
   EXPECT_EQ(Value(f, "ingest_intake_state", {{"state", "accepting"}}), 1);
+  EXPECT_EQ(Value(f, "ingest_database_up"), 1) << "no probe yet: no news is taken as good news";
+}
+
+TEST(StateCollectorTest, DatabaseUpFollowsTheLastProbe) {
+  ServerState s;
+  s.database.checked = true;
+  s.database.reachable = false;
+  StateCollector collector({"v", "id", "durable", absl::UnixEpoch(), absl::Seconds(1)}, [&] { return s; });
+  EXPECT_EQ(Value(collector.Collect(), "ingest_database_up"), 0);
+  s.database.reachable = true;
+  EXPECT_EQ(Value(collector.Collect(), "ingest_database_up"), 1);
 }
 
 }  // namespace
