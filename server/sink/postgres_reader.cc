@@ -20,12 +20,22 @@ std::string Micros(const std::string& column) {
 
 }  // namespace
 
-absl::StatusOr<v1::ListBatchesResponse> PostgresReader::ListBatches(uint32_t limit) {
+template <typename T, typename Fill>
+absl::StatusOr<T> PostgresReader::Read(const std::string& doing, Fill fill) {
   absl::MutexLock lock(&mu_);
-  v1::ListBatchesResponse response;
-  absl::Status st = conn_.Run("listing batches", [&](pqxx::connection& conn) {
-    response.Clear();
+  T out;
+  absl::Status st = conn_.Run(doing, [&](pqxx::connection& conn) {
+    out = T();
     pqxx::read_transaction tx(conn);
+    fill(tx, out);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::StatusOr<v1::ListBatchesResponse> PostgresReader::ListBatches(uint32_t limit) {
+  return Read<v1::ListBatchesResponse>("listing batches", [&](pqxx::read_transaction& tx,
+                                                                v1::ListBatchesResponse& response) {
     auto rows = tx.exec_params(
         "SELECT batch_id, (extract(epoch FROM window_start) * 1e6)::bigint, "
         "(extract(epoch FROM window_end) * 1e6)::bigint, events, inserted, updated, rejected, "
@@ -54,30 +64,21 @@ absl::StatusOr<v1::ListBatchesResponse> PostgresReader::ListBatches(uint32_t lim
       b->set_server_id(row[10].as<std::string>(""));
     }
   });
-  if (!st.ok()) return st;
-  return response;
 }
 
 absl::StatusOr<std::optional<v1::UploadResult>> PostgresReader::LookupFile(const std::string& sha256) {
-  absl::MutexLock lock(&mu_);
-  std::optional<v1::UploadResult> result;
-  absl::Status st = conn_.Run("looking up an uploaded file", [&](pqxx::connection& conn) {
-    pqxx::read_transaction tx(conn);
-    result = LookupIngestedFile(tx, sha256);
-  });
-  if (!st.ok()) return st;
-  return result;
+  return Read<std::optional<v1::UploadResult>>(
+      "looking up an uploaded file", [&](pqxx::read_transaction& tx, std::optional<v1::UploadResult>& result) {
+        result = LookupIngestedFile(tx, sha256);
+      });
 }
 
 absl::StatusOr<std::vector<StoredProducer>> PostgresReader::ListProducers(
     uint32_t limit, const std::vector<std::string>& also) {
-  absl::MutexLock lock(&mu_);
-  std::vector<StoredProducer> producers;
   const std::string columns = "SELECT producer_id, coalesce(last_sequence, 0), coalesce(" +
                               Micros("last_seen") + ", 0) FROM producers ";
-  absl::Status st = conn_.Run("listing producers", [&](pqxx::connection& conn) {
-    producers.clear();
-    pqxx::read_transaction tx(conn);
+  return Read<std::vector<StoredProducer>>("listing producers", [&](pqxx::read_transaction& tx,
+                                                                   std::vector<StoredProducer>& producers) {
     auto rows = tx.exec_params(columns + "WHERE producer_id = ANY($2::text[]) UNION (" + columns +
                                    "ORDER BY last_seen DESC NULLS LAST, producer_id LIMIT $1)",
                                static_cast<int64_t>(limit), TextArrayLiteral(also));
@@ -86,17 +87,12 @@ absl::StatusOr<std::vector<StoredProducer>> PostgresReader::ListProducers(
           StoredProducer{row[0].as<std::string>(), row[1].as<uint64_t>(), row[2].as<int64_t>()});
     }
   });
-  if (!st.ok()) return st;
-  return producers;
 }
 
 absl::StatusOr<v1::ListRejectionsResponse> PostgresReader::ListRejections(uint32_t limit,
                                                                           const std::string& code) {
-  absl::MutexLock lock(&mu_);
-  v1::ListRejectionsResponse response;
-  absl::Status st = conn_.Run("listing rejected events", [&](pqxx::connection& conn) {
-    response.Clear();
-    pqxx::read_transaction tx(conn);
+  return Read<v1::ListRejectionsResponse>("listing rejected events", [&](pqxx::read_transaction& tx,
+                                                                       v1::ListRejectionsResponse& response) {
     // Newest by id: the order rows were stored in.
     auto rows = tx.exec_params(
         "SELECT coalesce(origin, ''), greatest(coalesce(position, 0), 0), coalesce(event_id, ''), "
@@ -119,16 +115,11 @@ absl::StatusOr<v1::ListRejectionsResponse> PostgresReader::ListRejections(uint32
       r->set_server_id(row[8].as<std::string>());
     }
   });
-  if (!st.ok()) return st;
-  return response;
 }
 
 absl::StatusOr<v1::ListFilesResponse> PostgresReader::ListFiles(uint32_t limit) {
-  absl::MutexLock lock(&mu_);
-  v1::ListFilesResponse response;
-  absl::Status st = conn_.Run("listing ingested files", [&](pqxx::connection& conn) {
-    response.Clear();
-    pqxx::read_transaction tx(conn);
+  return Read<v1::ListFilesResponse>("listing ingested files", [&](pqxx::read_transaction& tx,
+                                                                 v1::ListFilesResponse& response) {
     auto rows = tx.exec_params(
         "SELECT coalesce(file_name, ''), sha256, coalesce(accepted, 0), coalesce(rejected, 0), "
         "coalesce(batch_id, 0), " +
@@ -148,19 +139,12 @@ absl::StatusOr<v1::ListFilesResponse> PostgresReader::ListFiles(uint32_t limit) 
       f->set_server_id(row[7].as<std::string>());
     }
   });
-  if (!st.ok()) return st;
-  return response;
 }
 
 absl::StatusOr<StoredEvent> PostgresReader::FindEvent(const std::string& event_id) {
-  absl::MutexLock lock(&mu_);
-  StoredEvent stored;
-  absl::Status st = conn_.Run("looking up an event", [&](pqxx::connection& conn) {
-    pqxx::read_transaction tx(conn);
+  return Read<StoredEvent>("looking up an event", [&](pqxx::read_transaction& tx, StoredEvent& stored) {
     stored = LookupStoredEvent(tx, event_id);
   });
-  if (!st.ok()) return st;
-  return stored;
 }
 
 }  // namespace ingest::server

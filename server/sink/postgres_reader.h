@@ -43,6 +43,11 @@ class PostgresReader {
   absl::StatusOr<StoredEvent> FindEvent(const std::string& event_id);
 
  private:
+  // Runs `fill(tx, out)` in a read transaction on this reader's connection and returns `out`;
+  // `out` starts afresh on each attempt, as PgConnection::Run may retry on a new connection.
+  template <typename T, typename Fill>
+  absl::StatusOr<T> Read(const std::string& doing, Fill fill) ABSL_LOCKS_EXCLUDED(mu_);
+
   absl::Mutex mu_;
   PgConnection conn_ ABSL_GUARDED_BY(mu_);
 };
