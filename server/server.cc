@@ -74,6 +74,13 @@ bool RetryUntilOk(const std::string& what, StopSignal& stop, Step step) {
   }
 }
 
+// "host:0" with the port actually bound; an address without a port stays as it is.
+std::string WithPort(const std::string& address, int port) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return address;
+  return absl::StrCat(address.substr(0, colon), ":", port);
+}
+
 struct MetricsEndpoint {
   std::unique_ptr<prometheus::Exposer> exposer;
   std::string address;  // as bound: the port filled in when 0 was asked
@@ -90,10 +97,7 @@ absl::StatusOr<MetricsEndpoint> ServeMetrics(const std::string& address,
   }
   for (const auto& source : sources) endpoint.exposer->RegisterCollectable(source);
   const std::vector<int> ports = endpoint.exposer->GetListeningPorts();
-  const size_t colon = address.rfind(':');
-  endpoint.address = ports.empty() || colon == std::string::npos
-                         ? address
-                         : absl::StrCat(address.substr(0, colon), ":", ports.front());
+  endpoint.address = ports.empty() ? address : WithPort(address, ports.front());
   return endpoint;
 }
 
@@ -106,11 +110,7 @@ std::unique_ptr<grpc::Server> Listen(const std::string& address, grpc::Service* 
   builder.SetMaxReceiveMessageSize(64 << 20);
   auto server = builder.BuildAndStart();
   if (!server) return nullptr;
-  *bound = address;
-  if (!absl::StartsWith(address, "unix:")) {
-    size_t colon = address.rfind(':');
-    *bound = absl::StrCat(address.substr(0, colon), ":", port);
-  }
+  *bound = absl::StartsWith(address, "unix:") ? address : WithPort(address, port);
   return server;
 }
 
