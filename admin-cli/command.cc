@@ -46,6 +46,9 @@ int ReportRpcError(const std::string& rpc, const absl::Status& status, absl::Dur
   return kExitFailed;
 }
 
+namespace {
+
+// A --limit: a whole number from 1 to `max`.
 CLI::Validator ListLimit(uint32_t max) {
   return CLI::Validator(
       [max](std::string& text) -> std::string {
@@ -54,6 +57,15 @@ CLI::Validator ListLimit(uint32_t max) {
         return absl::StrCat("must be a whole number from 1 to ", max, ", got '", text, "'");
       },
       "1.." + std::to_string(max));
+}
+
+}  // namespace
+
+std::shared_ptr<uint32_t> AddLimitOption(CLI::App* app, uint32_t default_limit, uint32_t max,
+                                         const std::string& what) {
+  auto limit = std::make_shared<uint32_t>(default_limit);
+  app->add_option("--limit", *limit, "How many " + what + " to list")->check(ListLimit(max))->capture_default_str();
+  return limit;
 }
 
 CLI::Option* AddDurationOption(CLI::App* app, const std::string& name, absl::Duration* value,

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -71,8 +72,10 @@ int ShowAnswer(const std::string& rpc, const absl::StatusOr<Response>& answer, C
   return kExitOk;
 }
 
-// Checks a --limit: a whole number from 1 to `max`.
-CLI::Validator ListLimit(uint32_t max);
+// Adds `--limit` ("How many `what` to list"): a whole number from 1 to `max`, `default_limit`
+// when not given; the value is read through the returned pointer when the command runs.
+std::shared_ptr<uint32_t> AddLimitOption(CLI::App* app, uint32_t default_limit, uint32_t max,
+                                         const std::string& what);
 
 // Adds an option written as a duration ("500ms", "10s", "2m", "1h", bare number = seconds).
 CLI::Option* AddDurationOption(CLI::App* app, const std::string& name, absl::Duration* value,

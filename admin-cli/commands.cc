@@ -34,10 +34,7 @@ Command AddBatchesCommand(CLI::App& app) {
       app.add_subcommand("batches",
                          "List the newest committed micro-batches, newest first, with row counts, "
                          "database write time and the producers and files that contributed");
-  auto limit = std::make_shared<uint32_t>(20);
-  sub->add_option("--limit", *limit, "How many batches to list")
-      ->check(ListLimit(kMaxBatchesLimit))
-      ->capture_default_str();
+  auto limit = AddLimitOption(sub, 20, kMaxBatchesLimit, "batches");
   return {sub, [limit](CommandContext& context) {
             return ShowAnswer("ListBatches", context.client.ListBatches(*limit, context.options.timeout), context,
                               [&](const auto& batches) { return RenderBatches(batches, context.width); });

@@ -45,10 +45,7 @@ Command AddProducersCommand(CLI::App& app) {
       "producers",
       "List the producers, most recently seen first: live stream (peer, connected for how long), "
       "last seen, last received / durable / committed sequence, events received since the server started");
-  auto limit = std::make_shared<uint32_t>(100);
-  sub->add_option("--limit", *limit, "How many producers to list")
-      ->check(ListLimit(kMaxProducersLimit))
-      ->capture_default_str();
+  auto limit = AddLimitOption(sub, 100, kMaxProducersLimit, "producers");
   return {sub, [limit](CommandContext& context) {
             return ShowAnswer("ListProducers", context.client.ListProducers(*limit, context.options.timeout),
                               context, [&](const auto& producers) {
@@ -62,11 +59,8 @@ Command AddRejectionsCommand(CLI::App& app) {
       "rejections",
       "List the newest rejected events (rejected_events), newest first: origin, position or line, "
       "event id, code, reason and batch");
-  auto limit = std::make_shared<uint32_t>(20);
+  auto limit = AddLimitOption(sub, 20, kMaxRowsLimit, "rejections");
   auto code = std::make_shared<std::string>();
-  sub->add_option("--limit", *limit, "How many rejections to list")
-      ->check(ListLimit(kMaxRowsLimit))
-      ->capture_default_str();
   sub->add_option("--code", *code, "Only this rejection code: " + absl::StrJoin(RejectionCodes(), ", "))
       ->check(RejectionCode());
   return {sub, [limit, code](CommandContext& context) {
@@ -82,10 +76,7 @@ Command AddFilesCommand(CLI::App& app) {
       "files",
       "List the newest ingested files (ingested_files), newest first: name, size, rows accepted and "
       "rejected, the batch holding their rows, sha256");
-  auto limit = std::make_shared<uint32_t>(20);
-  sub->add_option("--limit", *limit, "How many files to list")
-      ->check(ListLimit(kMaxRowsLimit))
-      ->capture_default_str();
+  auto limit = AddLimitOption(sub, 20, kMaxRowsLimit, "files");
   return {sub, [limit](CommandContext& context) {
             return ShowAnswer("ListFiles", context.client.ListFiles(*limit, context.options.timeout), context,
                               [&](const auto& files) { return RenderFiles(files, context.width); });
