@@ -12,6 +12,14 @@ void SetMicros(int64_t micros, google::protobuf::Timestamp* out) {
   if (micros != 0) *out = ToProtoTime(FromMicros(micros));
 }
 
+// What a rejected event's answer says of it, whether it waits in memory or is stored.
+void SetRejection(const RejectedRow& row, v1::WhereIsEventResponse& r) {
+  r.set_code(row.code);
+  r.set_reason(row.reason);
+  r.set_index(row.position);
+  r.set_payload(row.payload);
+}
+
 v1::WhereIsEventResponse FromSighting(const EventSighting& s, const std::string& state,
                                       const std::string& server_id) {
   v1::WhereIsEventResponse r;
@@ -29,10 +37,7 @@ v1::WhereIsEventResponse FromSighting(const EventSighting& s, const std::string&
     *r.mutable_event() = ToProtoEvent(*s.row);
     r.set_detail(absl::StrCat(where, " (from ", s.origin, ")"));
   } else if (s.reject) {
-    r.set_code(s.reject->code);
-    r.set_reason(s.reject->reason);
-    r.set_index(s.reject->position);
-    r.set_payload(s.reject->payload);
+    SetRejection(*s.reject, r);
     r.set_detail(absl::StrCat("rejected (", s.reject->code, ": ", s.reject->reason, "); ", where,
                               ", then stored in rejected_events"));
   }
@@ -61,10 +66,7 @@ v1::WhereIsEventResponse Rejected(const RejectedEvent& x) {
   r.set_server_id(x.server_id);
   r.set_source(x.source);
   r.set_origin(x.origin);
-  r.set_index(x.row.position);
-  r.set_code(x.row.code);
-  r.set_reason(x.row.reason);
-  r.set_payload(x.row.payload);
+  SetRejection(x.row, r);
   SetMicros(x.received_at_us, r.mutable_received_at());
   SetMicros(x.committed_at_us, r.mutable_committed_at());
   r.set_detail(absl::StrCat("rejected (", x.row.code, "): ", x.row.reason, "; stored in batch ", x.batch_id,
