@@ -8,6 +8,9 @@ import sys
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from metric_table import HEADER, read_metric_table  # noqa: E402
+
 deploy, docs_path, exprs_out, repo_docs_dir = sys.argv[1:5]
 problems = []
 
@@ -18,19 +21,11 @@ def problem(text):
 
 
 # --- the metric table of the runbook: | `name` | type | `label`, `label` | what |
-documented = {}  # metric name -> set of labels
-histograms = set()
-with open(docs_path, encoding="utf-8") as f:
-    for line in f:
-        m = re.match(r"\|\s*`([a-zA-Z_:][a-zA-Z0-9_:]*)`\s*\|\s*(counter|gauge|histogram|summary)\s*\|([^|]*)\|", line)
-        if not m:
-            continue
-        name, kind, labels = m.group(1), m.group(2), m.group(3)
-        documented[name] = set(re.findall(r"`([a-zA-Z_][a-zA-Z0-9_]*)`", labels))
-        if kind == "histogram":
-            histograms.add(name)
+table = read_metric_table(docs_path)
+documented = {name: labels for name, _, labels in table}  # metric name -> set of labels
+histograms = {name for name, kind, _ in table if kind == "histogram"}
 if not documented:
-    print(f"monitoring_test: no metric table (| `name` | type | labels | what |) found in {docs_path}")
+    print(f"monitoring_test: no metric table ({HEADER} …) found in {docs_path}")
     sys.exit(1)
 
 BUILTIN_METRICS = {"up": {"job", "instance"}}

@@ -7,9 +7,13 @@
   metrics_check.py documented DOC OUT     every metric of DOC's metric table is in OUT, with the
                                           type and exactly the label names DOC gives it
 """
+import os
 import re
 import sys
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from metric_table import HEADER, read_metric_table  # noqa: E402
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$')
 LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?')
@@ -62,21 +66,10 @@ def value(path, text):
 
 
 def documented(doc, path):
-    """Rows of the table under '| Metric | Type | Labels |' in DOC."""
-    rows, in_table = [], False
-    for line in open(doc, encoding="utf-8"):
-        if line.startswith("| Metric | Type | Labels |"):
-            in_table = True
-            continue
-        if in_table and not line.startswith("|"):
-            break
-        if in_table and not line.startswith("|---"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            name = cells[0].strip("`")
-            labels = set(re.findall(r"`([a-z_]+)`", cells[2]))
-            rows.append((name, cells[1], labels))
+    """Every row of DOC's metric table against the scrape in PATH."""
+    rows = read_metric_table(doc)
     if len(rows) < 10:
-        sys.exit(f"{doc}: found {len(rows)} rows in its '| Metric | Type | Labels |' table; expected the full table")
+        sys.exit(f"{doc}: found {len(rows)} rows in its '{HEADER}' table; expected the full table")
     types, samples = parse(path)
     problems = []
     for name, kind, labels in rows:
