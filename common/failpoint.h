@@ -8,9 +8,12 @@
 //           `crash`: FailpointCrash(NAME) ends the process at once with _exit(86), flushing
 //           nothing (no stdio buffers, no destructors, no atexit), like a kill -9 at that point.
 //   @N      fire from the N-th hit on (the first N-1 hits pass); for `crash` the N-th hit dies.
-// The variable is read once, on first use; ResetFailpointsForTest() reads it again.
-// Failpoints exist only when CMake's option INGEST_FAILPOINTS is ON (which defines
-// INGEST_FAILPOINTS_ENABLED); otherwise both calls compile to nothing.
+// The variable is read once, on first use.
+// Release binaries (ingest-server, file-bridge) link common/failpoint_off.cc
+// (ingest::failpoints_off): both calls return at once and the variable is never read, so a stray
+// INGEST_FAILPOINTS cannot make a production process fail. Only test builds have the working
+// implementation, tests/testing/failpoints.cc (ingest::failpoints), which the unit tests and the
+// test-only binaries ingest-server-failpoints and file-bridge-failpoints link.
 #pragma once
 
 #include "absl/strings/string_view.h"
@@ -20,8 +23,6 @@ namespace ingest {
 // The exit status of a process killed by a `crash` failpoint.
 inline constexpr int kFailpointCrashExitCode = 86;
 
-#ifdef INGEST_FAILPOINTS_ENABLED
-
 // Counts a hit of `name` and tells whether it fires (armed with any action, N-th hit reached).
 // When INGEST_FAILPOINTS is unset or empty this is one atomic load.
 bool FailpointArmed(absl::string_view name);
@@ -29,15 +30,5 @@ bool FailpointArmed(absl::string_view name);
 // Counts a hit of `name` and, when it is armed with `crash` and this is the N-th hit, ends the
 // process with _exit(kFailpointCrashExitCode). Use either this or FailpointArmed at one place.
 void FailpointCrash(absl::string_view name);
-
-#else
-
-inline bool FailpointArmed(absl::string_view) { return false; }
-inline void FailpointCrash(absl::string_view) {}
-
-#endif
-
-// Forgets the parsed INGEST_FAILPOINTS and the hit counts; the next call reads the variable again.
-void ResetFailpointsForTest();
 
 }  // namespace ingest

@@ -24,7 +24,7 @@ bash scripts/setup-deps.sh
 
 section "Build ($BUILD_DIR/, output in .local/logs/build-test.log)"
 SECONDS=0
-if ! INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh >"$LOGS/build-test.log" 2>&1; then
+if ! INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh --tests >"$LOGS/build-test.log" 2>&1; then
   echo "--- last lines of .local/logs/build-test.log ---" >&2
   tail -n 60 "$LOGS/build-test.log" >&2
   echo "test: the build failed (full output: .local/logs/build-test.log)" >&2

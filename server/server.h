@@ -1,12 +1,49 @@
-// Run(): ingest-server's life — prepare the database, start the window, the writer and both
-// listeners, serve until SIGTERM/SIGINT, then drain.
+// Server: ingest-server's life in three steps. Recover: the server id, the database schema, and
+// every batch the log holds that PostgreSQL does not. Serve: the writer, the window, the probe
+// and the listeners, until SIGTERM or SIGINT. Drain: refuse new work, commit and ack what was
+// received, close the listeners.
 #pragma once
 
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "server/listeners.h"
 #include "server/server_config.h"
+#include "server/stop_signal.h"
 
 namespace ingest::server {
 
-// Returns the process exit code: 0 after a clean drain, 1 when it could not start.
+struct ServerParts;
+
+class Server {
+ public:
+  explicit Server(ServerConfig config);
+  ~Server();
+
+  // The process exit code: 0 after a clean drain (or a stop signal before serving began), 1 when
+  // the server could not start.
+  int Run();
+
+ private:
+  absl::Status Recover();   // server id, schema, log replay; the window refilled from the log
+  absl::Status Assemble();  // the writer, the window, the intake and admin services
+  absl::Status Serve();     // threads and listeners; returns once a stop signal arrives
+  absl::Status Listen();    // the ingest, admin and metrics listeners, and the ready file
+  void Drain();             // refuse new work, commit what was received, close the listeners
+
+  const ServerConfig config_;
+  StopSignal stop_;
+  const absl::Time started_at_;
+  std::string server_id_;
+  std::unique_ptr<ServerParts> parts_;  // the stages, built by Recover and Assemble
+  std::atomic<bool> draining_{false};
+};
+
+// Server(config).Run(), or --verify-checkpoints.
 int Run(const ServerConfig& config);
 
 }  // namespace ingest::server

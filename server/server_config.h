@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "server/model/ack_mode.h"
 
 namespace ingest::server {
 
@@ -17,7 +18,7 @@ struct ServerConfig {
   uint64_t max_batch_events = 100000;
   uint64_t max_batch_bytes = 64ull << 20;
   bool update_on_conflict = true;
-  std::string ack_mode = "durable";  // durable: ack once in the fsynced log; committed: once in PostgreSQL
+  AckMode ack_mode = AckMode::kDurable;  // --ack
   uint64_t wal_segment_bytes = 64ull << 20;
   uint64_t wal_max_bytes = 8ull << 30;  // log budget; over it streams stop reading, uploads get UNAVAILABLE
   bool verify_checkpoints = false;  // check the log and checkpoints, report, exit
@@ -27,6 +28,7 @@ struct ServerConfig {
   absl::Duration drain_timeout = absl::Seconds(30);
   absl::Duration producer_ttl = absl::Hours(24 * 7);
   uint64_t max_upload_bytes = 256ull << 20;  // UploadFile: larger files get RESOURCE_EXHAUSTED
+  size_t upload_workers = 4;  // threads that spool and ingest uploads (--upload-workers)
   std::string ready_file;  // written once listening: ingest=ADDR, admin=ADDR, metrics=ADDR
   std::string log_level = "info";
 };

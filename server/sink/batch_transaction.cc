@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "server/sink/file_rows.h"
 #include "server/sink/isolated_upsert.h"
+#include "server/sink/pg_errors.h"
 
 namespace ingest::server {
 namespace {
@@ -197,18 +198,13 @@ CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch, co
   return result;
 }
 
-bool IsDataError(const pqxx::sql_error& e) {
-  const std::string state = e.sqlstate();
-  return state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0;
-}
-
 }  // namespace
 
 CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts) {
   try {
     return WriteBatchOnce(conn, batch, opts, false);
   } catch (const pqxx::sql_error& e) {
-    if (!IsDataError(e)) throw;
+    if (ClassifySqlState(e.sqlstate()) != PgErrorKind::kData) throw;
     Logger("sink")->warn("PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it row by row to "
                          "set the refused rows apart as db_refused",
                          batch.batch_id, e.sqlstate());

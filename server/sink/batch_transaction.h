@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "server/batch.h"
+#include "server/model/sealed_batch.h"
 
 
 namespace ingest::server {

@@ -8,12 +8,9 @@
 #include <pqxx/transaction_base>
 
 #include "ingest/v1/ingest.pb.h"
-#include "server/batch.h"
+#include "server/model/sealed_batch.h"
 
 namespace ingest::server {
-
-// At most this many rejections are listed in an UploadResult (the counts are always exact).
-inline constexpr int kMaxListedRejections = 1000;
 
 // One ingested_files row per file whose last part is in `batch` (a row already there is kept).
 void WriteIngestedFiles(pqxx::transaction_base& tx, const SealedBatch& batch, const std::string& server_id);

@@ -7,6 +7,7 @@
 #include "common/event_row.h"
 #include "common/validation.h"
 #include "server/sink/batch_transaction.h"
+#include "server/sink/pg_errors.h"
 
 namespace ingest::server {
 namespace {
@@ -63,7 +64,7 @@ IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch, co
         result.updated += counts[0][1].as<uint32_t>();
       } catch (const pqxx::sql_error& err) {
         const std::string state = err.sqlstate();
-        if (state.rfind("22", 0) != 0 && state.rfind("23", 0) != 0) throw;  // not the row's fault
+        if (ClassifySqlState(state) != PgErrorKind::kData) throw;  // not the row's fault
         result.refused.push_back(RefusedRow{
             &item, RejectedRow{BatchIndex(item, j), e.event_id, code::kDbRefused,
                                absl::StrCat("PostgreSQL refused the row: ", FirstLine(err.what()), " (SQLSTATE ",

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "server/batch.h"
+#include "server/model/sealed_batch.h"
 
 namespace ingest::server {
 

@@ -2,7 +2,6 @@
 
 #include <pqxx/pqxx>
 
-#include "absl/strings/match.h"
 #include "server/sink/pg_errors.h"
 
 namespace ingest::server {
@@ -11,19 +10,6 @@ PgConnection::PgConnection(std::string conninfo, Setup setup)
     : conninfo_(std::move(conninfo)), setup_(std::move(setup)) {}
 
 PgConnection::~PgConnection() = default;
-
-namespace {
-
-// The session is gone (PostgreSQL restarted, or dropped it), but the server may be back: worth
-// one attempt on a new connection. Not an unknown commit outcome, which must not be redone here.
-bool LostSession(const absl::Status& st) {
-  if (!absl::IsUnavailable(st)) return false;
-  if (absl::StrContains(st.message(), "connection to PostgreSQL lost")) return true;
-  const std::string state = SqlStateOf(st);
-  return absl::StartsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03";
-}
-
-}  // namespace
 
 absl::Status PgConnection::Attempt(const std::string& doing, const std::function<void(pqxx::connection&)>& fn) {
   absl::Status st = CatchPg(doing, [&] {

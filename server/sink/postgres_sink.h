@@ -8,7 +8,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/sink/event_sink.h"
+#include "server/model/event_sink.h"
 #include "server/sink/pg_connection.h"
 
 namespace ingest::server {

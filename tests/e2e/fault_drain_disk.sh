@@ -42,7 +42,7 @@ e2e_log "ok: every generator got all its acks across the drain and restart"
 
 # 2. The log cannot get a new segment.
 e2e_stop_server
-INGEST_FAILPOINTS=wal_enospc e2e_start_server "${SERVER_OPTS[@]}"
+e2e_start_server_failing wal_enospc "${SERVER_OPTS[@]}"
 rc=0
 timeout -k 5 120 "$INGEST_GENERATOR" --target "$E2E_INGEST_ADDR" --continuous --duration 6s --events 200 \
   --interval 0.01 --drain-timeout 5s --acked-log "$E2E_TMP/acked-disk.log" --json \
@@ -67,7 +67,7 @@ e2e_log "ok: producers were refused ($reconnects reconnects), the server kept ru
 e2e_stop_server
 
 # 3. fsync of the log fails (EIO) under load, from the 100th sync on.
-INGEST_FAILPOINTS=wal_fsync_eio@100 e2e_start_server "${SERVER_OPTS[@]}"
+e2e_start_server_failing wal_fsync_eio@100 "${SERVER_OPTS[@]}"
 timeout -k 5 200 "$INGEST_GENERATOR" --target "$E2E_INGEST_ADDR" --continuous --duration 10s --events 100 \
   --interval 0.01 --connect-timeout 60s --drain-timeout 60s --acked-log "$E2E_TMP/acked-fsync.log" --json \
   >"$E2E_TMP/fsync.json" 2>"$E2E_TMP/fsync.err" &

@@ -47,7 +47,7 @@ e2e_log "ok: $kills kill -9 cycles survived"
 # Each failpoint makes the server die by itself at its 2nd batch write.
 for fp in after_offsets_write before_commit_marker; do
   e2e_stop_server
-  INGEST_FAILPOINTS="$fp=crash@2" e2e_start_server --ack durable --wal-segment-bytes 1MiB >/dev/null
+  e2e_start_server_failing "$fp=crash@2" --ack durable --wal-segment-bytes 1MiB >/dev/null
   restarts=$((restarts + 1))
   for ((i = 0; i < 300; i++)); do
     e2e_server_alive || break

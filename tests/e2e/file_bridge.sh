@@ -72,7 +72,8 @@ e2e_assert_eq "$rows_before|$rejects_before" "$(sql_count user_events)|$(sql_cou
 "$E2E_PYTHON" "$(dirname "$0")/seed_files.py" "$IN" "$run" more 30 >"$E2E_TMP/expect-more.json"
 more="events_batch_0004_$run.csv"
 rc=0
-INGEST_FAILPOINTS=bridge_before_archive=crash timeout -k 5 120 "${BRIDGE[@]}" --settle 200ms --once >/dev/null 2>&1 || rc=$?
+INGEST_FAILPOINTS=bridge_before_archive=crash timeout -k 5 120 "$INGEST_BRIDGE_FAILPOINTS" "${BRIDGE[@]:1}" \
+  --settle 200ms --once >/dev/null 2>&1 || rc=$?
 e2e_assert_eq 86 "$rc" "file-bridge exit code when killed before the archive"
 [[ -f "$IN/$more" ]] || e2e_fail "$more left the watched folder although file-bridge died before archiving it"
 timeout -k 5 120 "${BRIDGE[@]}" --settle 200ms --once --json >"$E2E_TMP/once3.json" 2>"$E2E_TMP/once3.err" ||

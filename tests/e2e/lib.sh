@@ -3,6 +3,8 @@
 #
 # Environment (set by tests/e2e/CMakeLists.txt and scripts/test.sh):
 #   INGEST_SERVER, INGEST_GENERATOR, INGEST_ADMIN  paths of the binaries
+#   INGEST_SERVER_FAILPOINTS, INGEST_BRIDGE_FAILPOINTS  the test builds of ingest-server and
+#                     file-bridge, whose failpoints INGEST_FAILPOINTS arms (release builds have none)
 #   INGEST_SOURCE_DIR                               the checkout (proto/, tests/e2e/)
 #   INGEST_TEST_DSN   libpq key=value conninfo of a role with CREATEDB; unset: the test skips
 #   PGPASSFILE        the password of that role
@@ -98,10 +100,11 @@ e2e_server_log_tail() {
 # e2e_start_server [OPTION...]: ingest-server on ports 0 (or E2E_LISTEN / E2E_ADMIN_LISTEN, for
 # restarts on the same address) with a 1 s trigger (or E2E_TRIGGER), waits until it is ready;
 # sets E2E_INGEST_ADDR, E2E_ADMIN_ADDR and E2E_METRICS_ADDR (/metrics on a free port).
+# E2E_SERVER_BIN runs another build of it (see e2e_start_server_failing).
 e2e_start_server() {
   local ready="$E2E_TMP/server.ready"
   rm -f "$ready"
-  "$INGEST_SERVER" --listen "${E2E_LISTEN:-127.0.0.1:0}" --admin-listen "${E2E_ADMIN_LISTEN:-127.0.0.1:0}" \
+  "${E2E_SERVER_BIN:-$INGEST_SERVER}" --listen "${E2E_LISTEN:-127.0.0.1:0}" --admin-listen "${E2E_ADMIN_LISTEN:-127.0.0.1:0}" \
     --db "$E2E_DSN" \
     --trigger "${E2E_TRIGGER:-1s}" --checkpoint-dir "$E2E_TMP/checkpoints" --ready-file "$ready" \
     --metrics-listen 127.0.0.1:0 --log-level info "$@" >>"$E2E_TMP/server.log" 2>&1 &
@@ -122,6 +125,16 @@ e2e_start_server() {
   [[ -n "$E2E_INGEST_ADDR" && -n "$E2E_ADMIN_ADDR" ]] ||
     e2e_fail "ready file $ready lacks ingest=/admin= lines: $(tr '\n' ' ' <"$ready")"
   e2e_log "ingest-server pid $E2E_SERVER_PID, ingest $E2E_INGEST_ADDR, admin $E2E_ADMIN_ADDR"
+}
+
+# e2e_start_server_failing SPEC [OPTION...]: e2e_start_server with the test build of ingest-server
+# and INGEST_FAILPOINTS=SPEC armed (see common/failpoint.h).
+e2e_start_server_failing() {
+  local spec="$1"
+  shift
+  [[ -x "${INGEST_SERVER_FAILPOINTS:-}" ]] ||
+    e2e_fail "INGEST_SERVER_FAILPOINTS='${INGEST_SERVER_FAILPOINTS:-}' is not an executable; run through ctest"
+  E2E_SERVER_BIN="$INGEST_SERVER_FAILPOINTS" INGEST_FAILPOINTS="$spec" e2e_start_server "$@"
 }
 
 # SIGTERM, then up to 60 s for a clean drain (SIGKILL after that); its exit code goes to

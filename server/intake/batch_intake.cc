@@ -1,0 +1,40 @@
+#include "server/intake/batch_intake.h"
+
+#include "common/event_row.h"
+#include "common/time_text.h"
+#include "common/utf8.h"
+#include "common/validation.h"
+
+namespace ingest::server {
+
+WindowItem BuildWindowItem(const ReceivedBatch& received, absl::Time now) {
+  const v1::EventBatch& batch = received.batch;
+  WindowItem item;
+  item.source = Source::kStream;
+  item.origin = batch.producer_id();
+  item.sequence = batch.sequence();
+  item.content_hash = received.content_hash;
+  item.received_us = ToMicros(now);
+  item.bytes = received.wire_bytes;
+  item.events.reserve(batch.events_size());
+  item.ack.set_sequence(batch.sequence());
+  for (int i = 0; i < batch.events_size(); ++i) {
+    const v1::Event& e = batch.events(i);
+    if (auto problem = ValidateEvent(e, now)) {
+      v1::Rejection* r = item.ack.add_rejections();
+      r->set_index(i);
+      r->set_event_id(IsValidUtf8(e.event_id()) ? e.event_id() : "");
+      r->set_reason(problem->reason);
+      r->set_code(problem->code);
+      item.rejects.push_back(RejectedRow{static_cast<uint32_t>(i), r->event_id(), problem->code,
+                                         problem->reason, PayloadText(e)});
+    } else {
+      item.events.push_back(ToEventRow(e));
+    }
+  }
+  item.ack.set_accepted(static_cast<uint32_t>(item.events.size()));
+  item.ack.set_rejected(static_cast<uint32_t>(item.rejects.size()));
+  return item;
+}
+
+}  // namespace ingest::server

@@ -1,0 +1,250 @@
+#include "server/intake/event_stream.h"
+
+#include <vector>
+
+#include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits for the raw ack
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/logging.h"
+#include "common/status_util.h"
+#include "server/intake/append_for_ack.h"
+#include "server/intake/batch_intake.h"
+#include "server/model/received_batch.h"
+#include "server/observability/log_rate.h"
+
+namespace ingest::server {
+namespace {
+
+// Batches received but not yet acked before the stream stops reading.
+constexpr size_t kMaxUnackedBatches = 256;
+
+}  // namespace
+
+struct EventStream::Message {
+  std::vector<grpc::Slice> slices;  // hold the bytes that `bytes` views
+  std::string joined;               // the slices joined, when there were several
+  absl::string_view bytes;
+  ReceivedBatch received;
+
+  // The message in `buffer`, parsed; InvalidArgument when it is not an EventBatch.
+  static absl::StatusOr<std::unique_ptr<Message>> Read(const grpc::ByteBuffer& buffer) {
+    auto m = std::make_unique<Message>();
+    if (!buffer.Dump(&m->slices).ok()) return absl::InvalidArgumentError("the message could not be read");
+    auto view = [](const grpc::Slice& s) {
+      return absl::string_view(reinterpret_cast<const char*>(s.begin()), s.size());
+    };
+    if (m->slices.size() == 1) {
+      m->bytes = view(m->slices.front());
+    } else {
+      for (const auto& s : m->slices) m->joined.append(view(s).data(), s.size());
+      m->bytes = m->joined;
+    }
+    ASSIGN_OR_RETURN(m->received, ParseReceivedBatch(m->bytes));
+    return m;
+  }
+};
+
+uint64_t EventStream::Shared::Reserve() {
+  slots.emplace_back();
+  return first_slot + slots.size() - 1;
+}
+
+void EventStream::Shared::Fill(uint64_t slot, const v1::BatchAck& ack) {
+  absl::MutexLock lock(&mu);
+  if (slot < first_slot || slot - first_slot >= slots.size()) return;
+  slots[slot - first_slot] = ack;
+  Pump();
+}
+
+void EventStream::Shared::Pump() {
+  if (finished || reactor == nullptr) return;
+  if (!write_in_flight && !slots.empty() && slots.front().has_value()) {
+    bool own_buffer = false;
+    writing.Clear();  // the previous ack is sent; the serializer needs an empty buffer
+    grpc::SerializationTraits<v1::BatchAck>::Serialize(*slots.front(), &writing, &own_buffer);
+    slots.pop_front();
+    ++first_slot;
+    write_in_flight = true;
+    reactor->StartWrite(&writing);
+  }
+  if (!reads_done && !read_in_flight && !log_paused && slots.size() < kMaxUnackedBatches) {
+    read_in_flight = true;
+    reactor->StartRead(&reactor->request_);
+  }
+  if (reads_done && slots.empty() && !write_in_flight) FinishNow(final_status);
+}
+
+void EventStream::Shared::FinishNow(const grpc::Status& status) {
+  if (finished || reactor == nullptr) return;
+  finished = true;
+  if (metrics != nullptr) metrics->RpcEnded("StreamEvents", status.error_code());
+  AddRetryHint(reactor->call_, status);
+  reactor->Finish(status);
+}
+
+EventStream::EventStream(const IngestContext& ctx, grpc::CallbackServerContext* call)
+    : ctx_(ctx), peer_(call->peer()), call_(call), shared_(std::make_shared<Shared>()) {
+  absl::MutexLock lock(&shared_->mu);
+  shared_->reactor = this;
+  shared_->metrics = ctx_.metrics;
+  shared_->Pump();
+}
+
+void EventStream::OnReadDone(bool ok) {
+  // read_in_flight stays true until the batch is processed, so that an ack arriving meanwhile
+  // on another thread does not start the next read into request_.
+  if (!ok) {  // the client half-closed: ack everything, then OK
+    EndAfterAcks(grpc::Status::OK);
+    return;
+  }
+  auto message = Message::Read(request_);
+  if (!message.ok()) {
+    Continue(ToGrpcStatus(message.status()));
+    return;
+  }
+  if (ctx_.loads != nullptr && !ctx_.producers->Loaded((*message)->received.batch.producer_id())) {
+    refs_.fetch_add(1);
+    ctx_.loads->Run([this, m = std::shared_ptr<Message>(std::move(*message))] {
+      Continue(Process(*m));
+      Unref();
+    });
+    return;
+  }
+  Continue(Process(**message));
+}
+
+void EventStream::Continue(const grpc::Status& status) {
+  if (!status.ok()) {
+    EndAfterAcks(status);
+    return;
+  }
+  if (ctx_.budget != nullptr && ctx_.budget->Full()) {
+    {
+      absl::MutexLock lock(&shared_->mu);
+      shared_->log_paused = true;
+    }
+    std::weak_ptr<Shared> weak = shared_;
+    ctx_.budget->WhenRoom([weak] {
+      if (auto s = weak.lock()) {
+        absl::MutexLock lock(&s->mu);
+        s->log_paused = false;
+        s->Pump();
+      }
+    });
+  }
+  absl::MutexLock lock(&shared_->mu);
+  shared_->read_in_flight = false;
+  shared_->Pump();
+}
+
+grpc::Status EventStream::Process(const Message& message) {
+  const ReceivedBatch& received = message.received;
+  const v1::EventBatch& batch = received.batch;
+  const std::string& producer = batch.producer_id();
+  if (producer.empty()) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "producer_id is empty: every EventBatch needs the producer's stable id"};
+  }
+  if (producer_id_.empty()) {
+    producer_id_ = producer;
+    std::weak_ptr<Shared> weak = shared_;
+    ctx_.streams->Attach(producer_id_, this, peer_, [weak](const grpc::Status& status, bool after_acks) {
+      if (auto s = weak.lock()) s->End(status, after_acks);
+    });
+  } else if (producer != producer_id_) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat("this stream belongs to producer '", producer_id_, "' but a batch names '", producer,
+                         "': open one stream per producer")};
+  }
+  const uint64_t seq = batch.sequence();
+  auto kind = ctx_.producers->Admit(producer, seq, received.content_hash, batch.events_size(), ctx_.clock->Now());
+  if (!kind.ok()) return ToGrpcStatus(kind.status());
+
+  uint64_t slot;
+  {
+    absl::MutexLock lock(&shared_->mu);
+    slot = shared_->Reserve();
+  }
+  std::shared_ptr<Shared> shared = shared_;
+  if (*kind == ProducerRegistry::Kind::kResend) {
+    ctx_.metrics->DuplicateBatch();
+    ctx_.producers->WhenDurable(producer, seq,
+                                [shared, slot](const v1::BatchAck& ack) { shared->Fill(slot, ack); });
+    return grpc::Status::OK;
+  }
+  WindowItem item = BuildWindowItem(received, ctx_.clock->Now());
+  ctx_.metrics->Received(Source::kStream, producer, batch.events_size(), item.ack.accepted(), item.rejects);
+  ProducerRegistry* producers = ctx_.producers;
+  AckCallbacks callbacks;
+  callbacks.settled = [producers, shared, slot, producer, seq, ack = item.ack, metrics = ctx_.metrics,
+                       clock = ctx_.clock, arrived = ctx_.clock->Now()](const absl::Status& st) {
+    if (!st.ok()) {
+      // Not acked: the producer resends, and gets its ack once the batch commits.
+      shared->End(ToGrpcStatus(st), false);
+      return;
+    }
+    producers->MarkDurable(producer, seq, ack);
+    shared->Fill(slot, ack);
+    metrics->AckReady(clock->Now() - arrived);
+  };
+  // A batch whose record the log refused is still committed from memory: remember its ack then.
+  callbacks.committed = [producers, producer, seq, ack = item.ack] { producers->MarkDurable(producer, seq, ack); };
+  (void)AppendForAck(*ctx_.batcher, ctx_.ack_mode, std::move(item), message.bytes, std::move(callbacks));
+  return grpc::Status::OK;
+}
+
+void EventStream::EndAfterAcks(const grpc::Status& status) {
+  static LogRate rate(absl::Seconds(30));
+  if (!status.ok()) {
+    if (auto held = rate.Allow(producer_id_, absl::Now())) {
+      Logger("ingest")->warn("stream of producer '{}' from {} ended: {}{}", producer_id_, peer_,
+                             status.error_message(), HeldBack(*held));
+    }
+  }
+  shared_->End(status, true);
+}
+
+void EventStream::Shared::End(const grpc::Status& status, bool after_acks) {
+  absl::MutexLock lock(&mu);
+  if (!after_acks) {
+    FinishNow(status);
+    return;
+  }
+  if (reads_done) return;
+  reads_done = true;
+  final_status = status;
+  Pump();
+}
+
+void EventStream::OnWriteDone(bool ok) {
+  absl::MutexLock lock(&shared_->mu);
+  shared_->write_in_flight = false;
+  if (!ok) {
+    shared_->FinishNow({grpc::StatusCode::UNAVAILABLE, "the acknowledgement could not be sent"});
+    return;
+  }
+  shared_->Pump();
+}
+
+void EventStream::OnCancel() {
+  absl::MutexLock lock(&shared_->mu);
+  shared_->FinishNow({grpc::StatusCode::CANCELLED, "cancelled"});
+}
+
+void EventStream::OnDone() {
+  {
+    absl::MutexLock lock(&shared_->mu);
+    shared_->reactor = nullptr;
+  }
+  Unref();
+}
+
+void EventStream::Unref() {
+  if (refs_.fetch_sub(1) != 1) return;
+  // The last reference: no batch is being processed, so producer_id_ is settled.
+  if (!producer_id_.empty()) ctx_.streams->Detach(producer_id_, this);
+  delete this;
+}
+
+}  // namespace ingest::server

@@ -1,0 +1,32 @@
+// EventSink: where sealed micro-batches are written, one transaction each. Two implementations:
+// PostgresSink (sink/, the product) and MemorySink (tests/testing/). The interface lives in the
+// model so that the batch writer above and the sink below both depend on it, not on each other.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/model/sealed_batch.h"
+#include "server/model/producer_record.h"
+
+namespace ingest::server {
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+
+  // Writes a batch in one transaction: its events (upserted), rejects, producers' acks and the
+  // ingest_batches row. A batch whose row already exists is not written again
+  // (CommitResult::already_committed). Unavailable for errors worth retrying (connection,
+  // resources); InvalidArgument for data PostgreSQL refused (SQLSTATE class 22/23).
+  virtual absl::StatusOr<CommitResult> Write(const SealedBatch& batch) = 0;
+
+  // What the database knows of a producer; nullopt for none (or forgotten after the TTL).
+  virtual absl::StatusOr<std::optional<ProducerRecord>> LoadProducer(const std::string& producer_id) = 0;
+
+  // The highest batch id this server committed, 0 if none.
+  virtual absl::StatusOr<uint64_t> LastBatchId() = 0;
+};
+
+}  // namespace ingest::server

@@ -1,0 +1,13 @@
+// The command line of ingest-server: every option and the ServerConfig field it sets.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "server/server_config.h"
+
+namespace ingest::server {
+
+// Adds every option to `app`; parsing fills `config`.
+void AddServerOptions(CLI::App& app, ServerConfig& config);
+
+}  // namespace ingest::server

@@ -1,0 +1,42 @@
+#include "server/stop_signal.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+#include "common/units.h"
+
+namespace ingest::server {
+
+StopSignal::StopSignal() {
+  sigemptyset(&set_);
+  sigaddset(&set_, SIGTERM);
+  sigaddset(&set_, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+}
+
+bool StopSignal::WaitFor(absl::Duration timeout) {
+  if (received_) return true;
+  timespec ts = absl::ToTimespec(timeout);
+  int sig = sigtimedwait(&set_, nullptr, &ts);
+  if (sig > 0) {
+    received_ = true;
+    Logger("server")->info("received {}, draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  }
+  return received_;
+}
+
+absl::Status RetryUntilOk(const std::string& what, StopSignal& stop, const std::function<absl::Status()>& step) {
+  absl::Duration delay = absl::Milliseconds(500);
+  while (true) {
+    absl::Status st = step();
+    if (st.ok()) return st;
+    Logger("server")->error("cannot {} ({}); retrying in {}", what, st.message(), DurationText(delay));
+    if (stop.WaitFor(delay)) return absl::CancelledError(absl::StrCat("stopped while trying to ", what));
+    delay = std::min(delay * 2, absl::Seconds(10));
+  }
+}
+
+}  // namespace ingest::server
