@@ -39,8 +39,8 @@ std::string LastClause(const std::string& message) {
 // One unary AdminService call with a deadline; a gRPC error becomes the matching absl status.
 template <typename Request, typename Response>
 absl::StatusOr<Response> Call(v1::AdminService::Stub& stub,
-                              grpc::Status (v1::AdminService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                                            Response*),
+                              grpc::Status (v1::AdminService::Stub::*method)(grpc::ClientContext*,
+                                                                             const Request&, Response*),
                               const Request& request, absl::Duration timeout) {
   grpc::ClientContext context;
   SetDeadline(&context, timeout);
@@ -104,7 +104,8 @@ absl::StatusOr<v1::ListProducersResponse> AdminClient::ListProducers(uint32_t li
   return Call(*admin_, &v1::AdminService::Stub::ListProducers, request, timeout);
 }
 
-absl::StatusOr<v1::ListRejectionsResponse> AdminClient::ListRejections(uint32_t limit, const std::string& code,
+absl::StatusOr<v1::ListRejectionsResponse> AdminClient::ListRejections(uint32_t limit,
+                                                                       const std::string& code,
                                                                        absl::Duration timeout) {
   v1::ListRejectionsRequest request;
   request.set_limit(limit);

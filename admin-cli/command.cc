@@ -64,7 +64,9 @@ CLI::Validator ListLimit(uint32_t max) {
 std::shared_ptr<uint32_t> AddLimitOption(CLI::App* app, uint32_t default_limit, uint32_t max,
                                          const std::string& what) {
   auto limit = std::make_shared<uint32_t>(default_limit);
-  app->add_option("--limit", *limit, "How many " + what + " to list")->check(ListLimit(max))->capture_default_str();
+  app->add_option("--limit", *limit, "How many " + what + " to list")
+      ->check(ListLimit(max))
+      ->capture_default_str();
   return limit;
 }
 

@@ -36,7 +36,8 @@ Command AddBatchesCommand(CLI::App& app) {
                          "database write time and the producers and files that contributed");
   auto limit = AddLimitOption(sub, 20, kMaxBatchesLimit, "batches");
   return {sub, [limit](CommandContext& context) {
-            return ShowAnswer("ListBatches", context.client.ListBatches(*limit, context.options.timeout), context,
+            return ShowAnswer("ListBatches", context.client.ListBatches(*limit, context.options.timeout),
+                              context,
                               [&](const auto& batches) { return RenderBatches(batches, context.width); });
           }};
 }

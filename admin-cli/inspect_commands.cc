@@ -64,10 +64,10 @@ Command AddRejectionsCommand(CLI::App& app) {
   sub->add_option("--code", *code, "Only this rejection code: " + absl::StrJoin(RejectionCodes(), ", "))
       ->check(RejectionCode());
   return {sub, [limit, code](CommandContext& context) {
-            return ShowAnswer("ListRejections", context.client.ListRejections(*limit, *code, context.options.timeout),
-                              context, [&](const auto& rejections) {
-                                return RenderRejections(rejections, context.width, *code);
-                              });
+            return ShowAnswer(
+                "ListRejections", context.client.ListRejections(*limit, *code, context.options.timeout),
+                context,
+                [&](const auto& rejections) { return RenderRejections(rejections, context.width, *code); });
           }};
 }
 

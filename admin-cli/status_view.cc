@@ -63,8 +63,10 @@ void AddSink(const v1::SinkState& sink, absl::Time now, TextTable* table) {
 
 // "reachable (checked 3s ago)" or "unreachable: <error> (checked 1s ago)".
 std::string Database(const v1::DatabaseState& db, absl::Time now) {
-  std::string text = db.reachable() ? "reachable" : absl::StrCat("unreachable: ", Or(db.error(), "no error given"));
-  if (IsSet(db.checked_at())) absl::StrAppend(&text, " (checked ", FormatRelative(FromProtoTime(db.checked_at()), now), ")");
+  std::string text =
+      db.reachable() ? "reachable" : absl::StrCat("unreachable: ", Or(db.error(), "no error given"));
+  if (IsSet(db.checked_at()))
+    absl::StrAppend(&text, " (checked ", FormatRelative(FromProtoTime(db.checked_at()), now), ")");
   return text;
 }
 

@@ -63,8 +63,8 @@ absl::Status MakeDirectoryAndParents(const std::string& dir) {
   struct stat st;
   if (stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return absl::OkStatus();
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create directory ", dir, ": ", ErrnoText(ENOTDIR), ", a file of that name is in the way"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot create directory ", dir, ": ", ErrnoText(ENOTDIR), ", a file of that name is in the way"));
   }
   std::string parent = ParentOf(dir);
   if (parent != dir) RETURN_IF_ERROR(MakeDirectoryAndParents(parent));

@@ -1,9 +1,9 @@
 #include "common/event_row.h"
 
-#include "absl/strings/str_cat.h"
 #include <google/protobuf/text_format.h>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/event_text.h"
 #include "common/utf8.h"
@@ -68,8 +68,6 @@ std::string PayloadText(const v1::Event& event) {
   return std::string(TruncateUtf8(text, kMaxPayloadBytes));
 }
 
-std::string FormatCents(int64_t cents) {
-  return absl::StrFormat("%d.%02d", cents / 100, cents % 100);
-}
+std::string FormatCents(int64_t cents) { return absl::StrFormat("%d.%02d", cents / 100, cents % 100); }
 
 }  // namespace ingest

@@ -6,7 +6,7 @@ namespace ingest {
 namespace {
 
 constexpr absl::string_view kEventTypes[] = {"",         "view",     "add_to_cart", "remove_from_cart",
-                                            "purchase", "wishlist", "click"};
+                                             "purchase", "wishlist", "click"};
 constexpr absl::string_view kDeviceTypes[] = {"", "mobile", "desktop", "tablet"};
 
 }  // namespace

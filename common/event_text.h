@@ -2,8 +2,8 @@
 #pragma once
 
 #include <optional>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "ingest/v1/event.pb.h"
 
 namespace ingest {

@@ -1,4 +1,11 @@
-// Named spdlog loggers, one per component: ingest, window, sink, admin, server, wal.
+// Named spdlog loggers, one per component, so a line says where it comes from:
+//   server      ingest-server's start, recovery steps, listeners and drain (server/)
+//   ingest      streams and uploads: refused calls, ingested files, rejection summaries (intake/)
+//   wal         the write-ahead log and recovery (durability/)
+//   checkpoint  damaged checkpoint entries (durability/checkpoint/)
+//   sink        batch commits, write retries, PostgreSQL reachability (batching/, sink/, probe)
+//   generator   event-generator
+//   bridge      file-bridge
 #pragma once
 
 #include <memory>

@@ -108,7 +108,8 @@ ProgressMode ProgressModeFromEnvironment(const char* program) {
   const char* text = std::getenv("INGEST_PROGRESS");
   auto mode = ParseProgressMode(text == nullptr ? "" : text);
   if (mode.ok()) return *mode;
-  std::fprintf(stderr, "%s: note: INGEST_PROGRESS=%s; using auto\n", program, std::string(mode.status().message()).c_str());
+  std::fprintf(stderr, "%s: note: INGEST_PROGRESS=%s; using auto\n", program,
+               std::string(mode.status().message()).c_str());
   return ProgressMode::kAuto;
 }
 

@@ -23,6 +23,6 @@ class Sha256 {
 };
 
 std::string Sha256Digest(absl::string_view data);  // 32 raw bytes
-std::string ToHex(absl::string_view bytes);         // lowercase
+std::string ToHex(absl::string_view bytes);        // lowercase
 
 }  // namespace ingest

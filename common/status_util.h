@@ -12,10 +12,10 @@
 #define INGEST_CONCAT(a, b) INGEST_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function when it is not OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    absl::Status _st = (expr);                 \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)  \
+  do {                         \
+    absl::Status _st = (expr); \
+    if (!_st.ok()) return _st; \
   } while (0)
 
 // Declares `lhs` from a StatusOr, returning its status from the enclosing function on error.

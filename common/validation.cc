@@ -15,8 +15,8 @@ std::optional<Problem> CheckText(absl::string_view field, const std::string& val
     return Problem{code::kMissingField, absl::StrCat(field, " is missing; it is required")};
   }
   if (value.size() > max) {
-    return Problem{code::kTooLong, absl::StrCat(field, " is ", value.size(),
-                                                " bytes long; the limit is ", max)};
+    return Problem{code::kTooLong,
+                   absl::StrCat(field, " is ", value.size(), " bytes long; the limit is ", max)};
   }
   if (!IsValidUtf8(value)) {
     return Problem{code::kBadUtf8, absl::StrCat(field, " is not valid UTF-8")};
@@ -48,18 +48,21 @@ std::optional<Problem> CheckEventTime(const v1::Event& e, absl::Time now) {
 
 }  // namespace
 
-absl::Time MinEventTime() { return absl::FromCivil(absl::CivilSecond(2000, 1, 1, 0, 0, 0), absl::UTCTimeZone()); }
+absl::Time MinEventTime() {
+  return absl::FromCivil(absl::CivilSecond(2000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+}
 
 std::optional<Problem> ValidateEvent(const v1::Event& e, absl::Time now) {
   if (auto p = CheckText("event_id", e.event_id(), kMaxIdBytes, true)) return p;
   if (auto p = CheckText("user_id", e.user_id(), kMaxIdBytes, true)) return p;
   if (e.event_type() == v1::EVENT_TYPE_UNSPECIFIED) {
-    return Problem{code::kBadEnum, "event_type is unspecified; it must be one of view, add_to_cart, "
-                                   "remove_from_cart, purchase, wishlist, click"};
+    return Problem{code::kBadEnum,
+                   "event_type is unspecified; it must be one of view, add_to_cart, "
+                   "remove_from_cart, purchase, wishlist, click"};
   }
   if (EventTypeText(e.event_type()).empty()) {
-    return Problem{code::kBadEnum, absl::StrCat("event_type has unknown value ",
-                                                static_cast<int>(e.event_type()))};
+    return Problem{code::kBadEnum,
+                   absl::StrCat("event_type has unknown value ", static_cast<int>(e.event_type()))};
   }
   if (auto p = CheckText("product_id", e.product_id(), kMaxIdBytes, true)) return p;
   if (auto p = CheckText("product_name", e.product_name(), kMaxProductNameBytes, false)) return p;
@@ -75,8 +78,8 @@ std::optional<Problem> ValidateEvent(const v1::Event& e, absl::Time now) {
   if (auto p = CheckEventTime(e, now)) return p;
   if (auto p = CheckText("session_id", e.session_id(), kMaxSessionIdBytes, false)) return p;
   if (e.device_type() != v1::DEVICE_TYPE_UNSPECIFIED && DeviceTypeText(e.device_type()).empty()) {
-    return Problem{code::kBadEnum, absl::StrCat("device_type has unknown value ",
-                                                static_cast<int>(e.device_type()))};
+    return Problem{code::kBadEnum,
+                   absl::StrCat("device_type has unknown value ", static_cast<int>(e.device_type()))};
   }
   return std::nullopt;
 }

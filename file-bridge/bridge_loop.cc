@@ -10,9 +10,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "common/logging.h"
 #include "common/units.h"
-#include "common/durable_file.h"
 
 namespace ingest::bridge {
 namespace {

@@ -10,10 +10,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "common/clock.h"
 #include "file-bridge/bridge_config.h"
 #include "file-bridge/bridge_progress.h"
 #include "file-bridge/bridge_summary.h"
-#include "common/clock.h"
 #include "file-bridge/file_delivery.h"
 #include "file-bridge/file_scanner.h"
 #include "file-bridge/stop_flag.h"

@@ -4,10 +4,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/units.h"
-#include "common/durable_file.h"
 #include "file-bridge/file_digest.h"
 
 namespace ingest::bridge {

@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "common/clock.h"
 #include "file-bridge/bridge_config.h"
 #include "file-bridge/bridge_summary.h"
-#include "common/clock.h"
 #include "file-bridge/file_mover.h"
 #include "file-bridge/file_scanner.h"
 #include "file-bridge/file_uploader.h"

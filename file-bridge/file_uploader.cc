@@ -10,10 +10,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/durable_file.h"
 #include "common/sha256.h"
 #include "common/status_util.h"
 #include "common/units.h"
-#include "common/durable_file.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace ingest::bridge {

@@ -22,6 +22,7 @@ PACKAGES=(
   procps util-linux curl
   prometheus docker-compose   # promtool checks deploy/ rules; docker-compose validates the compose file
   python3-yaml                # tests/deploy reads the resolved compose file
+  clang-format                # tests/structure checks the house style (.clang-format)
 )
 case "${1:-}" in
   --build-only) PACKAGES=("${BUILD_PACKAGES[@]}") ;;

@@ -15,8 +15,8 @@ std::string WithPort(const std::string& address, int port) {
 
 }  // namespace
 
-absl::StatusOr<GrpcListener> ListenGrpc(const std::string& role, const std::string& address, grpc::Service* service,
-                                        const std::string& flag) {
+absl::StatusOr<GrpcListener> ListenGrpc(const std::string& role, const std::string& address,
+                                        grpc::Service* service, const std::string& flag) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
@@ -25,20 +25,22 @@ absl::StatusOr<GrpcListener> ListenGrpc(const std::string& role, const std::stri
   GrpcListener listener;
   listener.server = builder.BuildAndStart();
   if (!listener.server) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", address, " for ", role, " (in use? pass ", flag, " HOST:PORT)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address, " for ", role, " (in use? pass ", flag, " HOST:PORT)"));
   }
   listener.address = absl::StartsWith(address, "unix:") ? address : WithPort(address, port);
   return listener;
 }
 
-absl::StatusOr<MetricsListener> ListenMetrics(const std::string& address,
-                                              const std::vector<std::shared_ptr<prometheus::Collectable>>& sources) {
+absl::StatusOr<MetricsListener> ListenMetrics(
+    const std::string& address, const std::vector<std::shared_ptr<prometheus::Collectable>>& sources) {
   MetricsListener listener;
   try {
     listener.exposer = std::make_unique<prometheus::Exposer>(address, 1);
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", address, " for metrics (", e.what(),
-                                               "; in use? pass --metrics-listen HOST:PORT, or \"\" for none)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address, " for metrics (", e.what(),
+                     "; in use? pass --metrics-listen HOST:PORT, or \"\" for none)"));
   }
   for (const auto& source : sources) listener.exposer->RegisterCollectable(source);
   const std::vector<int> ports = listener.exposer->GetListeningPorts();

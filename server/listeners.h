@@ -20,8 +20,8 @@ struct GrpcListener {
 
 // Serves `service` (with gRPC health and reflection) on `address`; Unavailable when it cannot
 // bind, naming the `role` ("ingest", "admin") and `flag` that chooses another address.
-absl::StatusOr<GrpcListener> ListenGrpc(const std::string& role, const std::string& address, grpc::Service* service,
-                                        const std::string& flag);
+absl::StatusOr<GrpcListener> ListenGrpc(const std::string& role, const std::string& address,
+                                        grpc::Service* service, const std::string& flag);
 
 struct MetricsListener {
   std::unique_ptr<prometheus::Exposer> exposer;
@@ -30,7 +30,7 @@ struct MetricsListener {
 
 // Serves `sources` at http://ADDRESS/metrics. The exposer keeps weak pointers: the caller keeps
 // each source alive while it serves.
-absl::StatusOr<MetricsListener> ListenMetrics(const std::string& address,
-                                              const std::vector<std::shared_ptr<prometheus::Collectable>>& sources);
+absl::StatusOr<MetricsListener> ListenMetrics(
+    const std::string& address, const std::vector<std::shared_ptr<prometheus::Collectable>>& sources);
 
 }  // namespace ingest::server

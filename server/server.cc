@@ -48,8 +48,8 @@ absl::Status Server::Recover() {
   if (server_id_.empty()) {
     ASSIGN_OR_RETURN(server_id_, LoadOrCreateServerId(config_.checkpoint_dir));
   }
-  Logger("server")->info("ingest-server {} starting: server id {}, trigger {}, ack {}", INGEST_VERSION, server_id_,
-                         DurationText(config_.trigger), AckModeName(config_.ack_mode));
+  Logger("server")->info("ingest-server {} starting: server id {}, trigger {}, ack {}", INGEST_VERSION,
+                         server_id_, DurationText(config_.trigger), AckModeName(config_.ack_mode));
   parts_ = std::make_unique<ServerParts>();
   ServerParts& p = *parts_;
   p.sink = std::make_unique<PostgresSink>(
@@ -69,11 +69,12 @@ absl::Status Server::Recover() {
     }));
     return result;
   };
-  auto log = DurableLog::OpenAndRecover(config_.checkpoint_dir, config_.wal_segment_bytes, replay, &p.recovered);
+  auto log =
+      DurableLog::OpenAndRecover(config_.checkpoint_dir, config_.wal_segment_bytes, replay, &p.recovered);
   if (!log.ok()) {
     if (stop_.WaitFor(absl::ZeroDuration())) return absl::CancelledError("stopped during recovery");
-    return absl::Status(log.status().code(),
-                        absl::StrCat("cannot open the log in ", config_.checkpoint_dir, ": ", log.status().message()));
+    return absl::Status(log.status().code(), absl::StrCat("cannot open the log in ", config_.checkpoint_dir,
+                                                          ": ", log.status().message()));
   }
   p.log = std::move(*log);
   p.last_batch = std::max(p.last_batch, p.recovered.last_batch_id);
@@ -90,15 +91,24 @@ absl::Status Server::Assemble() {
   AssembleObservers(config_, p);
   const std::string uploads_dir = config_.checkpoint_dir + "/uploads";
   if (absl::Status st = PrepareUploadsDir(uploads_dir); !st.ok()) {
-    return absl::Status(st.code(), absl::StrCat("cannot prepare ", uploads_dir, " for uploads: ", st.message()));
+    return absl::Status(st.code(),
+                        absl::StrCat("cannot prepare ", uploads_dir, " for uploads: ", st.message()));
   }
   p.ingest_service = std::make_unique<IngestServiceImpl>(IntakeContextOf(config_, p, uploads_dir));
-  p.state = StateSources{p.batcher.get(), p.writer.get(), p.log.get(), p.budget.get(), &p.streams,
-                         p.producers.get(), &p.files,   p.probe.get(), &draining_,   config_.ack_mode,
-                         config_.wal_segment_bytes};
-  p.admin_service = std::make_unique<AdminServiceImpl>(
-      AdminContext{INGEST_VERSION, server_id_, started_at_, config_.trigger, config_.flush_timeout, config_.ack_mode,
-                   {}, p.state, &p.metrics, p.reader.get()});
+  p.state =
+      StateSources{p.batcher.get(),          p.writer.get(), p.log.get(),   p.budget.get(), &p.streams,
+                   p.producers.get(),        &p.files,       p.probe.get(), &draining_,     config_.ack_mode,
+                   config_.wal_segment_bytes};
+  p.admin_service = std::make_unique<AdminServiceImpl>(AdminContext{INGEST_VERSION,
+                                                                    server_id_,
+                                                                    started_at_,
+                                                                    config_.trigger,
+                                                                    config_.flush_timeout,
+                                                                    config_.ack_mode,
+                                                                    {},
+                                                                    p.state,
+                                                                    &p.metrics,
+                                                                    p.reader.get()});
   return absl::OkStatus();
 }
 
@@ -118,14 +128,16 @@ absl::Status Server::Listen() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   ASSIGN_OR_RETURN(p.ingest, ListenGrpc("ingest", config_.listen, p.ingest_service.get(), "--listen"));
-  ASSIGN_OR_RETURN(p.admin, ListenGrpc("admin", config_.admin_listen, p.admin_service.get(), "--admin-listen"));
+  ASSIGN_OR_RETURN(p.admin,
+                   ListenGrpc("admin", config_.admin_listen, p.admin_service.get(), "--admin-listen"));
   std::vector<std::pair<std::string, std::string>> listeners = {{"ingest", p.ingest.address},
                                                                 {"admin", p.admin.address}};
   if (!config_.metrics_listen.empty()) {
     p.collector = std::make_shared<StateCollector>(
         StateCollector::Identity{INGEST_VERSION, server_id_, config_.ack_mode, started_at_, config_.trigger},
         [&p] { return ReadServerState(p.state); });
-    ASSIGN_OR_RETURN(p.metrics_listener, ListenMetrics(config_.metrics_listen, {p.metrics.registry(), p.collector}));
+    ASSIGN_OR_RETURN(p.metrics_listener,
+                     ListenMetrics(config_.metrics_listen, {p.metrics.registry(), p.collector}));
     listeners.emplace_back("metrics", p.metrics_listener.address);
   }
   p.admin_service->SetListeners(listeners);
@@ -153,8 +165,9 @@ void Server::Drain() {
   if (!p.writer->WaitCommitted(target, deadline)) {
     log->warn("drain: batches up to {} not committed within {} (last committed {}); {}", target,
               DurationText(config_.drain_timeout), p.writer->Stats().last_committed_id,
-              config_.ack_mode == AckMode::kDurable ? "they are in the write-ahead log and are committed at the next start"
-                                                    : "their producers were not acked and will resend");
+              config_.ack_mode == AckMode::kDurable
+                  ? "they are in the write-ahead log and are committed at the next start"
+                  : "their producers were not acked and will resend");
   }
   if (!p.uploads->WaitIdle(deadline)) log->warn("drain: uploads still in progress were cut off");
   p.ingest.server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));

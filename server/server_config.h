@@ -13,7 +13,7 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:50051";
   std::string admin_listen = "127.0.0.1:50052";
   std::string metrics_listen = "127.0.0.1:9464";  // Prometheus /metrics; empty: not served
-  std::string db = "dbname=ecommerce_events";  // libpq conninfo; PG* variables and PGPASSFILE fill gaps
+  std::string db = "dbname=ecommerce_events";     // libpq conninfo; PG* variables and PGPASSFILE fill gaps
   absl::Duration trigger = absl::Seconds(10);
   uint64_t max_batch_events = 100000;
   uint64_t max_batch_bytes = 64ull << 20;
@@ -21,15 +21,15 @@ struct ServerConfig {
   AckMode ack_mode = AckMode::kDurable;  // --ack
   uint64_t wal_segment_bytes = 64ull << 20;
   uint64_t wal_max_bytes = 8ull << 30;  // log budget; over it streams stop reading, uploads get UNAVAILABLE
-  bool verify_checkpoints = false;  // check the log and checkpoints, report, exit
+  bool verify_checkpoints = false;      // check the log and checkpoints, report, exit
   std::string checkpoint_dir = ".local/checkpoints";
   std::string server_id;  // empty: the one kept in checkpoint_dir, created on first start
   absl::Duration flush_timeout = absl::Seconds(60);
   absl::Duration drain_timeout = absl::Seconds(30);
   absl::Duration producer_ttl = absl::Hours(24 * 7);
   uint64_t max_upload_bytes = 256ull << 20;  // UploadFile: larger files get RESOURCE_EXHAUSTED
-  size_t upload_workers = 4;  // threads that spool and ingest uploads (--upload-workers)
-  std::string ready_file;  // written once listening: ingest=ADDR, admin=ADDR, metrics=ADDR
+  size_t upload_workers = 4;                 // threads that spool and ingest uploads (--upload-workers)
+  std::string ready_file;                    // written once listening: ingest=ADDR, admin=ADDR, metrics=ADDR
   std::string log_level = "info";
 };
 

@@ -26,8 +26,10 @@ void AddParsed(CLI::App& app, const std::string& name, T* out, const std::string
 }
 
 void AddListenerOptions(CLI::App& app, ServerConfig& c) {
-  app.add_option("--listen", c.listen, "ingest address (host:port, port 0 = any free port)")->capture_default_str();
-  app.add_option("--admin-listen", c.admin_listen, "admin address (host:port or unix:/path)")->capture_default_str();
+  app.add_option("--listen", c.listen, "ingest address (host:port, port 0 = any free port)")
+      ->capture_default_str();
+  app.add_option("--admin-listen", c.admin_listen, "admin address (host:port or unix:/path)")
+      ->capture_default_str();
   app.add_option("--metrics-listen", c.metrics_listen,
                  "Prometheus metrics address (host:port, port 0 = any free port), served at /metrics; "
                  "\"\" turns it off")
@@ -36,9 +38,10 @@ void AddListenerOptions(CLI::App& app, ServerConfig& c) {
                  "libpq connection string, e.g. \"host=127.0.0.1 port=5432 dbname=ecommerce_events "
                  "user=ingest\"; PG* environment variables fill what it leaves out")
       ->capture_default_str();
-  app.add_option("--ready-file", c.ready_file,
-                 "once listening, write the bound addresses here (lines ingest=ADDR, admin=ADDR and, when served, "
-                 "metrics=ADDR)");
+  app.add_option(
+      "--ready-file", c.ready_file,
+      "once listening, write the bound addresses here (lines ingest=ADDR, admin=ADDR and, when served, "
+      "metrics=ADDR)");
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -47,12 +50,14 @@ void AddListenerOptions(CLI::App& app, ServerConfig& c) {
 void AddBatchOptions(CLI::App& app, ServerConfig& c) {
   AddParsed(app, "--trigger", &c.trigger, "10s", ParseDuration,
             "seal the micro-batch this long after it opened (500ms, 10s, 2m)");
-  app.add_option("--max-batch-events", c.max_batch_events, "seal the micro-batch once it holds this many events")
+  app.add_option("--max-batch-events", c.max_batch_events,
+                 "seal the micro-batch once it holds this many events")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   AddParsed(app, "--max-batch-bytes", &c.max_batch_bytes, "64MiB", ParseSize,
             "seal the micro-batch once it holds this much (4MiB, bytes)");
-  app.add_option("--on-conflict", "a repeated event_id: update (the last write wins) or ignore (the first row stays)")
+  app.add_option("--on-conflict",
+                 "a repeated event_id: update (the last write wins) or ignore (the first row stays)")
       ->default_str("update")
       ->check(CLI::IsMember({"update", "ignore"}))
       ->each([&c](const std::string& v) { c.update_on_conflict = v == "update"; });
@@ -68,9 +73,10 @@ void AddBatchOptions(CLI::App& app, ServerConfig& c) {
             "forget a producer's sequence state after this long idle");
   AddParsed(app, "--max-upload-bytes", &c.max_upload_bytes, "256MiB", ParseSize,
             "largest file UploadFile takes (RESOURCE_EXHAUSTED past it)");
-  app.add_option("--upload-workers", c.upload_workers,
-                 "threads that spool uploads to disk and read them into the window; more uploads than this wait "
-                 "their turn")
+  app.add_option(
+         "--upload-workers", c.upload_workers,
+         "threads that spool uploads to disk and read them into the window; more uploads than this wait "
+         "their turn")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
 }
@@ -84,8 +90,9 @@ void AddDurabilityOptions(CLI::App& app, ServerConfig& c) {
   app.add_flag("--verify-checkpoints", c.verify_checkpoints,
                "read every log record and checkpoint entry in --checkpoint-dir, report damage, and exit "
                "(0: sound, 1: damage found); changes nothing");
-  app.add_option("--checkpoint-dir", c.checkpoint_dir,
-                 "directory for the server id, the write-ahead log (wal/) and checkpoints (offsets/, commits/)")
+  app.add_option(
+         "--checkpoint-dir", c.checkpoint_dir,
+         "directory for the server id, the write-ahead log (wal/) and checkpoints (offsets/, commits/)")
       ->capture_default_str();
   app.add_option("--server-id", c.server_id,
                  "stable id of this server (default: a UUID created once in --checkpoint-dir)");

@@ -28,7 +28,8 @@ bool StopSignal::WaitFor(absl::Duration timeout) {
   return received_;
 }
 
-absl::Status RetryUntilOk(const std::string& what, StopSignal& stop, const std::function<absl::Status()>& step) {
+absl::Status RetryUntilOk(const std::string& what, StopSignal& stop,
+                          const std::function<absl::Status()>& step) {
   absl::Duration delay = absl::Milliseconds(500);
   while (true) {
     absl::Status st = step();

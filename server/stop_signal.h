@@ -26,6 +26,7 @@ class StopSignal {
 
 // Runs `step` until it succeeds, logging each failure and waiting a capped, doubling delay;
 // Cancelled when a stop signal came first.
-absl::Status RetryUntilOk(const std::string& what, StopSignal& stop, const std::function<absl::Status()>& step);
+absl::Status RetryUntilOk(const std::string& what, StopSignal& stop,
+                          const std::function<absl::Status()>& step);
 
 }  // namespace ingest::server

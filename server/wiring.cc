@@ -14,14 +14,14 @@ void AssembleBatching(const ServerConfig& config, ServerParts& p) {
   WriterHooks hooks;
   hooks.before_write = [log](const SealedBatch& b) { return log->BeforeWrite(b); };
   hooks.after_commit = [log, budget = p.budget.get(), metrics = &p.metrics](const SealedBatch& b,
-                                                                             const CommitResult& r) {
+                                                                            const CommitResult& r) {
     log->AfterCommit(b, r);  // removes the segments it no longer needs
     budget->Recheck();
     metrics->Committed(b, r);
     const std::string rejected = metrics->TakeRejectionSummary(absl::Now());
     if (!rejected.empty()) Logger("ingest")->warn("{}", rejected);
   };
-  hooks.load = [log](const SealedBatch& b) { return log->Load(b); };
+  hooks.load = [log](const BatchRange& range) { return log->Load(range); };
   p.writer = std::make_unique<BatchWriter>(p.sink.get(), Backoff{}, p.last_batch, std::move(hooks));
   p.batcher = std::make_unique<MicroBatcher>(
       WindowLimits{config.trigger, config.max_batch_events, config.max_batch_bytes}, SystemClock::Get(),
@@ -72,7 +72,9 @@ IngestContext IntakeContextOf(const ServerConfig& config, ServerParts& p, const 
   ctx.budget = p.budget.get();
   ctx.loads = p.loads.get();
   ctx.files = &p.files;
-  ctx.lookup_file = [reader = p.reader.get()](const std::string& sha256) { return reader->LookupFile(sha256); };
+  ctx.lookup_file = [reader = p.reader.get()](const std::string& sha256) {
+    return reader->LookupFile(sha256);
+  };
   ctx.uploads_dir = uploads_dir;
   ctx.max_upload_bytes = config.max_upload_bytes;
   ctx.uploads = p.uploads.get();

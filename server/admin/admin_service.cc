@@ -108,11 +108,12 @@ grpc::Status AdminServiceImpl::WhereIsEvent(grpc::ServerContext* call, const v1:
                                             v1::WhereIsEventResponse* out) {
   const std::string& id = req->event_id();
   const absl::Time deadline = absl::FromChrono(call->deadline()) - kDeadlineMargin;
-  EventLookups lookups{
-      ctx_.server_id,
-      [&] { return ctx_.state.batcher->FindEvent(id); },
-      [&] { return ctx_.state.writer->FindEvent(id, [&] { return call->IsCancelled() || absl::Now() > deadline; }); },
-      [&] { return ctx_.reader->FindEvent(id); }};
+  EventLookups lookups{ctx_.server_id, [&] { return ctx_.state.batcher->FindEvent(id); },
+                       [&] {
+                         return ctx_.state.writer->FindEvent(
+                             id, [&] { return call->IsCancelled() || absl::Now() > deadline; });
+                       },
+                       [&] { return ctx_.reader->FindEvent(id); }};
   return Answer(server::WhereIsEvent(id, lookups), out);
 }
 
@@ -134,7 +135,8 @@ grpc::Status AdminServiceImpl::Flush(grpc::ServerContext* call, const v1::FlushR
     WriterStats stats = ctx_.state.writer->Stats();
     return {grpc::StatusCode::UNAVAILABLE,
             absl::StrCat("batch ", target, " is not committed yet (last committed: ", stats.last_committed_id,
-                         "); PostgreSQL: ", stats.sink.last_error.empty() ? "no error reported" : stats.sink.last_error)};
+                         "); PostgreSQL: ",
+                         stats.sink.last_error.empty() ? "no error reported" : stats.sink.last_error)};
   }
   out->set_batch_id(target);
   return grpc::Status::OK;

@@ -9,8 +9,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ingest/v1/admin.grpc.pb.h"
-#include "server/observability/metrics.h"
 #include "server/admin/server_state.h"
+#include "server/observability/metrics.h"
 #include "server/sink/postgres_reader.h"
 
 namespace ingest::server {
@@ -51,7 +51,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   grpc::Status Flush(grpc::ServerContext*, const v1::FlushRequest*, v1::FlushResponse*) override;
 
  private:
-  absl::Mutex mu_;
+  absl::Mutex mu_;  // guards ctx_.listeners, set once the listeners are bound
   AdminContext ctx_;
 };
 

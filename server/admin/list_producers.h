@@ -8,8 +8,8 @@
 #include "absl/status/statusor.h"
 #include "ingest/v1/admin.pb.h"
 #include "server/intake/producers.h"
-#include "server/sink/postgres_reader.h"
 #include "server/intake/stream_directory.h"
+#include "server/sink/postgres_reader.h"
 
 namespace ingest::server {
 

@@ -7,14 +7,14 @@
 #include <string>
 
 #include "server/batching/batch_writer.h"
-#include "server/model/ack_mode.h"
-#include "server/observability/database_probe.h"
-#include "server/durability/durable_log.h"
-#include "server/intake/file_registry.h"
-#include "server/durability/log_budget.h"
 #include "server/batching/micro_batcher.h"
+#include "server/durability/durable_log.h"
+#include "server/durability/log_budget.h"
+#include "server/intake/file_registry.h"
 #include "server/intake/producers.h"
 #include "server/intake/stream_directory.h"
+#include "server/model/ack_mode.h"
+#include "server/observability/database_probe.h"
 
 namespace ingest::server {
 

@@ -73,7 +73,8 @@ std::vector<MetricFamily> StateCollector::Collect() const {
   out.push_back(Single("ingest_sink_write_failures_total",
                        "Failed attempts to write a micro-batch (each is retried).", MetricType::Counter,
                        static_cast<double>(s.writer.failed_writes)));
-  out.push_back(Gauge("ingest_database_up", "1 when the last probe reached PostgreSQL (every 5 s, also when idle).",
+  out.push_back(Gauge("ingest_database_up",
+                      "1 when the last probe reached PostgreSQL (every 5 s, also when idle).",
                       !s.database.checked || s.database.reachable ? 1 : 0));
   out.push_back(OneHot("ingest_intake_state", "1 for the current intake mode.", "state",
                        {kAccepting, kThrottling, kRefusing}, s.intake_mode));
@@ -87,8 +88,9 @@ std::vector<MetricFamily> StateCollector::Collect() const {
   out.push_back(
       Gauge("ingest_start_time_seconds", "Unix time the server started.", UnixSeconds(identity_.started_at)));
   MetricFamily info = Gauge("ingest_build_info", "Always 1; the labels say which server this is.", 1);
-  info.metric[0].label = {
-      {"ack_mode", AckModeName(identity_.ack_mode)}, {"server_id", identity_.server_id}, {"version", identity_.version}};
+  info.metric[0].label = {{"ack_mode", AckModeName(identity_.ack_mode)},
+                          {"server_id", identity_.server_id},
+                          {"version", identity_.version}};
   out.push_back(std::move(info));
   return out;
 }

@@ -20,14 +20,21 @@ void SetRejection(const RejectedRow& row, v1::WhereIsEventResponse& r) {
   r.set_payload(row.payload);
 }
 
-v1::WhereIsEventResponse FromSighting(const EventSighting& s, const std::string& state,
-                                      const std::string& server_id) {
+// The fields every answer that found the event has.
+v1::WhereIsEventResponse Found(const std::string& state, uint64_t batch_id, const std::string& server_id,
+                               const std::string& source, const std::string& origin) {
   v1::WhereIsEventResponse r;
   r.set_state(state);
-  r.set_batch_id(s.batch_id);
+  r.set_batch_id(batch_id);
   r.set_server_id(server_id);
-  r.set_source(SourceText(s.source));
-  r.set_origin(s.origin);
+  r.set_source(source);
+  r.set_origin(origin);
+  return r;
+}
+
+v1::WhereIsEventResponse FromSighting(const EventSighting& s, const std::string& state,
+                                      const std::string& server_id) {
+  v1::WhereIsEventResponse r = Found(state, s.batch_id, server_id, SourceText(s.source), s.origin);
   SetMicros(s.received_us, r.mutable_received_at());
   std::string where =
       state == "in_window"
@@ -45,11 +52,7 @@ v1::WhereIsEventResponse FromSighting(const EventSighting& s, const std::string&
 }
 
 v1::WhereIsEventResponse Committed(const CommittedEvent& c) {
-  v1::WhereIsEventResponse r;
-  r.set_state("committed");
-  r.set_batch_id(c.batch_id);
-  r.set_server_id(c.server_id);
-  r.set_source(c.source);
+  v1::WhereIsEventResponse r = Found("committed", c.batch_id, c.server_id, c.source, "");
   SetMicros(c.committed_at_us, r.mutable_committed_at());
   *r.mutable_event() = ToProtoEvent(c.row);
   r.set_detail(c.committed_at_us == 0
@@ -60,12 +63,7 @@ v1::WhereIsEventResponse Committed(const CommittedEvent& c) {
 }
 
 v1::WhereIsEventResponse Rejected(const RejectedEvent& x) {
-  v1::WhereIsEventResponse r;
-  r.set_state("rejected");
-  r.set_batch_id(x.batch_id);
-  r.set_server_id(x.server_id);
-  r.set_source(x.source);
-  r.set_origin(x.origin);
+  v1::WhereIsEventResponse r = Found("rejected", x.batch_id, x.server_id, x.source, x.origin);
   SetRejection(x.row, r);
   SetMicros(x.received_at_us, r.mutable_received_at());
   SetMicros(x.committed_at_us, r.mutable_committed_at());

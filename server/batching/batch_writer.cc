@@ -3,10 +3,10 @@
 #include <pthread.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/time_text.h"
 #include "common/units.h"
-#include "absl/time/clock.h"
 
 namespace ingest::server {
 
@@ -56,7 +56,8 @@ void BatchWriter::Enqueue(SealedBatch batch) {
 
 bool BatchWriter::WaitCommitted(uint64_t id, absl::Time deadline) {
   absl::MutexLock lock(&mu_);
-  auto done = [this, id]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stats_.last_committed_id >= id || stop_; };
+  auto done = [this, id]()
+                  ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stats_.last_committed_id >= id || stop_; };
   mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
   return stats_.last_committed_id >= id;
 }
@@ -66,40 +67,26 @@ WriterStats BatchWriter::Stats() const {
   return stats_;
 }
 
-namespace {
+namespace {}  // namespace
 
-// What hooks.load needs to read a spilled batch back: its id, times and log range.
-SealedBatch SpilledRange(const SealedBatch& b) {
-  SealedBatch range;
-  range.batch_id = b.batch_id;
-  range.window_start_us = b.window_start_us;
-  range.window_end_us = b.window_end_us;
-  range.wal_first = b.wal_first;
-  range.wal_end = b.wal_end;
-  range.spilled = true;
-  return range;
-}
-
-}  // namespace
-
-absl::StatusOr<std::optional<EventSighting>> BatchWriter::FindEvent(const std::string& event_id,
-                                                                    const std::function<bool()>& cancelled) const {
+absl::StatusOr<std::optional<EventSighting>> BatchWriter::FindEvent(
+    const std::string& event_id, const std::function<bool()>& cancelled) const {
   // Newest first. Resident batches are searched under the lock (the writer thread only reads the
   // front one's items); spilled ones are noted and read back after it is released.
   struct Step {
     std::optional<EventSighting> found;
-    SealedBatch spilled;
+    BatchRange spilled;
   };
   std::vector<Step> steps;
   {
     absl::MutexLock lock(&mu_);
     for (auto b = queue_.rbegin(); b != queue_.rend(); ++b) {
       if (b->spilled) {
-        steps.push_back(Step{std::nullopt, SpilledRange(*b)});
+        steps.push_back(Step{std::nullopt, b->Range()});
         continue;
       }
       if (auto found = FindInBatch(*b, event_id)) {
-        steps.push_back(Step{std::move(found), SealedBatch()});
+        steps.push_back(Step{std::move(found), BatchRange()});
         break;  // older batches hold older versions
       }
     }
@@ -107,8 +94,8 @@ absl::StatusOr<std::optional<EventSighting>> BatchWriter::FindEvent(const std::s
   for (const Step& step : steps) {
     if (step.found) return step.found;
     if (cancelled && cancelled()) {
-      return absl::DeadlineExceededError(absl::StrCat("gave up reading sealed batches back from the log at batch ",
-                                                      step.spilled.batch_id));
+      return absl::DeadlineExceededError(
+          absl::StrCat("gave up reading sealed batches back from the log at batch ", step.spilled.batch_id));
     }
     auto loaded = hooks_.load(step.spilled);
     if (!loaded.ok()) {
@@ -151,11 +138,13 @@ void BatchWriter::Loop() {
       stats_.pending_batches = queue_.size();
       stats_.sink = SinkStatus();
     }
-    log->info("batch {} committed: {} events, {} inserted, {} updated, {} rejected{}, write {} ms, delay {:.1f} s{}",
-              done.batch_id, events, result.inserted, result.updated, result.rejected,
-              result.refused ? fmt::format(" ({} refused by PostgreSQL)", result.refused) : std::string(),
-              result.write_ms, (result.committed_at_us - done.window_start_us) / 1e6,
-              result.already_committed ? " (already in the database, not written again)" : "");
+    log->info(
+        "batch {} committed: {} events, {} inserted, {} updated, {} rejected{}, write {} ms, delay {:.1f} "
+        "s{}",
+        done.batch_id, events, result.inserted, result.updated, result.rejected,
+        result.refused ? fmt::format(" ({} refused by PostgreSQL)", result.refused) : std::string(),
+        result.write_ms, (result.committed_at_us - done.window_start_us) / 1e6,
+        result.already_committed ? " (already in the database, not written again)" : "");
     for (auto& item : done.items) {
       if (item.on_committed) item.on_committed();
     }
@@ -187,16 +176,18 @@ absl::Duration BatchWriter::RecordFailure(const SealedBatch& batch, const absl::
   s.transient = IsTransientWriteError(error);
   const absl::Duration wait = s.transient ? delay : backoff_.max;
   s.last_error = s.transient ? std::string(error.message())
-                             : absl::StrCat(error.message(), " (not a transient error: an operator must fix its cause; "
-                                                             "retrying every ", DurationText(wait), ")");
+                             : absl::StrCat(error.message(),
+                                            " (not a transient error: an operator must fix its cause; "
+                                            "retrying every ",
+                                            DurationText(wait), ")");
   s.attempts++;
   stats_.failed_writes++;
   s.next_attempt = absl::Now() + wait;
   if (auto held = retry_log_.Allow("sink", absl::Now())) {
     auto log = Logger("sink");
     log->log(s.transient ? spdlog::level::warn : spdlog::level::err,
-             "batch {} not written (attempt {}): {}; retrying in {}{}", batch.batch_id, s.attempts, s.last_error,
-             DurationText(wait), HeldBack(*held));
+             "batch {} not written (attempt {}): {}; retrying in {}{}", batch.batch_id, s.attempts,
+             s.last_error, DurationText(wait), HeldBack(*held));
   }
   return wait;
 }
@@ -208,7 +199,7 @@ bool BatchWriter::WriteWithRetry(SealedBatch& batch, CommitResult* result, Seale
   while (true) {
     absl::Status prepared = absl::OkStatus();
     if (batch.spilled && loaded->batch_id != batch.batch_id) {
-      auto read = hooks_.load(batch);
+      auto read = hooks_.load(batch.Range());
       if (read.ok()) {
         *loaded = std::move(*read);
       } else {

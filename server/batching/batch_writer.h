@@ -16,9 +16,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/model/event_sink.h"
 #include "server/model/sealed_batch.h"
 #include "server/observability/log_rate.h"
-#include "server/model/event_sink.h"
 
 namespace ingest::server {
 
@@ -45,7 +45,7 @@ struct WriterHooks {
   std::function<absl::Status(const SealedBatch&)> before_write;
   std::function<void(const SealedBatch&, const CommitResult&)> after_commit;
   // Reads a spilled batch back; when set, batches queued behind the first few are spilled.
-  std::function<absl::StatusOr<SealedBatch>(const SealedBatch&)> load;
+  std::function<absl::StatusOr<SealedBatch>(const BatchRange&)> load;
 };
 
 // Sealed batches kept whole in memory while waiting for the database (the one being written);
@@ -103,7 +103,7 @@ class BatchWriter {
   EventSink* const sink_;
   const Backoff backoff_;
   const WriterHooks hooks_;
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // guards the queue of sealed batches, the stop flag and the stats
   std::deque<SealedBatch> queue_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   WriterStats stats_ ABSL_GUARDED_BY(mu_);

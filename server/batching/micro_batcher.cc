@@ -6,7 +6,11 @@ namespace ingest::server {
 
 MicroBatcher::MicroBatcher(WindowLimits limits, Clock* clock, BatchWriter* writer, uint64_t next_batch_id,
                            DurableLog* log)
-    : clock_(clock), writer_(writer), log_(log), window_(limits, next_batch_id), last_sealed_id_(next_batch_id - 1) {}
+    : clock_(clock),
+      writer_(writer),
+      log_(log),
+      window_(limits, next_batch_id),
+      last_sealed_id_(next_batch_id - 1) {}
 
 MicroBatcher::~MicroBatcher() { Stop(); }
 

@@ -9,10 +9,10 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "server/batching/batch_writer.h"
 #include "common/clock.h"
-#include "server/durability/durable_log.h"
+#include "server/batching/batch_writer.h"
 #include "server/batching/window.h"
+#include "server/durability/durable_log.h"
 
 namespace ingest::server {
 
@@ -56,7 +56,7 @@ class MicroBatcher {
   Clock* const clock_;
   BatchWriter* const writer_;
   DurableLog* const log_;
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // guards the window; held across a log append, so log order is window order
   Window window_ ABSL_GUARDED_BY(mu_);
   uint64_t last_sealed_id_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;

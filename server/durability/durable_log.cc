@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/failpoint.h"
-#include "common/status_util.h"
 #include "common/logging.h"
+#include "common/status_util.h"
 #include "server/durability/wal/wal_reader.h"
 #include "server/durability/wal_record.h"
 
@@ -25,11 +25,8 @@ std::string WalDir(const std::string& checkpoint_dir) { return checkpoint_dir + 
 // left out (it was never acked: the log's checksum held, so the damage predates the write).
 SealedBatch Rebuild(const OffsetsEntry& entry, const std::vector<Record>& records) {
   SealedBatch batch;
-  batch.batch_id = entry.batch_id;
-  batch.window_start_us = entry.window_start_us;
-  batch.window_end_us = entry.window_end_us;
-  batch.wal_first = entry.first;
-  batch.wal_end = entry.end;
+  batch.SetRange(
+      BatchRange{entry.batch_id, entry.window_start_us, entry.window_end_us, entry.first, entry.end});
   for (const auto& r : records) {
     if (r.pos < entry.first || !(r.pos < entry.end)) continue;
     auto item = DecodeWalRecord(r.payload);
@@ -55,16 +52,19 @@ absl::StatusOr<SealedBatch> ReadBatch(const std::string& wal_dir, const OffsetsE
 }
 
 // Writes every batch that has offsets/N and no commits/N, in order, and records its commit.
-absl::Status ReplayUncommitted(const std::string& wal_dir, const CheckpointState& state, CheckpointStore& store,
-                               const DurableLog::ReplayFn& replay, RecoveredLog* recovered) {
+absl::Status ReplayUncommitted(const std::string& wal_dir, const CheckpointState& state,
+                               CheckpointStore& store, const DurableLog::ReplayFn& replay,
+                               RecoveredLog* recovered) {
   auto log = Logger("wal");
   for (const auto& entry : state.offsets) {
     if (state.committed.count(entry.batch_id)) continue;
     auto read = ReadBatch(wal_dir, entry);
     if (!read.ok()) {
       // The offsets entry stays without a commit, so --verify-checkpoints keeps showing it.
-      log->error("batch {} cannot be read back from the log ({}); it is not written; run ingest-server "
-                 "--verify-checkpoints for details", entry.batch_id, read.status().message());
+      log->error(
+          "batch {} cannot be read back from the log ({}); it is not written; run ingest-server "
+          "--verify-checkpoints for details",
+          entry.batch_id, read.status().message());
       continue;
     }
     SealedBatch batch = std::move(*read);
@@ -96,9 +96,9 @@ void DecodeTail(const std::vector<Record>& records, WalPosition tail_start, Reco
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DurableLog>> DurableLog::OpenAndRecover(const std::string& checkpoint_dir,
-                                                                        uint64_t segment_bytes,
-                                                                        const ReplayFn& replay,
-                                                                        RecoveredLog* recovered) {
+                                                                       uint64_t segment_bytes,
+                                                                       const ReplayFn& replay,
+                                                                       RecoveredLog* recovered) {
   auto log = Logger("wal");
   ASSIGN_OR_RETURN(CheckpointStore store, CheckpointStore::Open(checkpoint_dir));
   ASSIGN_OR_RETURN(CheckpointState state, store.Load());
@@ -108,11 +108,12 @@ absl::StatusOr<std::unique_ptr<DurableLog>> DurableLog::OpenAndRecover(const std
 
   // Only the records after the last sealed batch stay in memory; sealed ones are read by range.
   std::vector<Record> records;
-  auto scan = ScanWal(WalDir(checkpoint_dir),
-                      [&](WalPosition pos, absl::string_view payload) {
-                        if (!(pos < tail_start)) records.push_back(Record{pos, std::string(payload)});
-                      },
-                      /*repair=*/true);
+  auto scan = ScanWal(
+      WalDir(checkpoint_dir),
+      [&](WalPosition pos, absl::string_view payload) {
+        if (!(pos < tail_start)) records.push_back(Record{pos, std::string(payload)});
+      },
+      /*repair=*/true);
   if (!scan.ok()) return scan.status();
   if (!scan->damage.empty()) log->warn("log damage cut off at start: {}", scan->damage);
   RETURN_IF_ERROR(ReplayUncommitted(WalDir(checkpoint_dir), state, store, replay, recovered));
@@ -123,21 +124,22 @@ absl::StatusOr<std::unique_ptr<DurableLog>> DurableLog::OpenAndRecover(const std
 
   auto wal = WalWriter::Open(WalOptions{WalDir(checkpoint_dir), segment_bytes}, scan->end);
   if (!wal.ok()) return wal.status();
-  std::unique_ptr<DurableLog> durable(new DurableLog(std::move(*wal), std::move(store), WalDir(checkpoint_dir)));
+  std::unique_ptr<DurableLog> durable(
+      new DurableLog(std::move(*wal), std::move(store), WalDir(checkpoint_dir)));
   if (tail_start.segment > 0) (void)durable->wal_->RemoveSegmentsBefore(tail_start.segment);
   (void)durable->store_.Prune(kKeptCheckpointEntries);
   return durable;
 }
 
-absl::StatusOr<SealedBatch> DurableLog::Load(const SealedBatch& spilled) const {
-  return ReadBatch(wal_dir_, OffsetsEntry{spilled.batch_id, spilled.wal_first, spilled.wal_end,
-                                          spilled.window_start_us, spilled.window_end_us, 0});
+absl::StatusOr<SealedBatch> DurableLog::Load(const BatchRange& range) const {
+  return ReadBatch(wal_dir_, OffsetsEntry{range.batch_id, range.first, range.end, range.window_start_us,
+                                          range.window_end_us, 0});
 }
 
 absl::Status DurableLog::BeforeWrite(const SealedBatch& batch) {
-  absl::Status st = store_.WriteOffsets(OffsetsEntry{batch.batch_id, batch.wal_first, batch.wal_end,
-                                                     batch.window_start_us, batch.window_end_us,
-                                                     batch.EventCount()});
+  absl::Status st =
+      store_.WriteOffsets(OffsetsEntry{batch.batch_id, batch.wal_first, batch.wal_end, batch.window_start_us,
+                                       batch.window_end_us, batch.EventCount()});
   if (st.ok()) FailpointCrash("after_offsets_write");
   return st;
 }
@@ -159,7 +161,8 @@ void DurableLog::AfterCommit(const SealedBatch& batch, const CommitResult& resul
 
 absl::Status DurableLog::Verify(const std::string& checkpoint_dir, std::ostream& out) {
   bool damaged = false;
-  auto scan = ScanWal(WalDir(checkpoint_dir), [](WalPosition, absl::string_view) {}, /*repair=*/false);
+  auto scan = ScanWal(
+      WalDir(checkpoint_dir), [](WalPosition, absl::string_view) {}, /*repair=*/false);
   if (!scan.ok()) return scan.status();
   out << "log: " << scan->segments << " segments, " << scan->records << " records, " << scan->bytes
       << " bytes, ends at " << scan->end.ToString() << "\n";
@@ -178,7 +181,8 @@ absl::Status DurableLog::Verify(const std::string& checkpoint_dir, std::ostream&
     damaged = true;
     out << "checkpoint damage: " << d << "\n";
   }
-  if (damaged) return absl::DataLossError("damage found (see above); the next start cuts off a damaged log tail");
+  if (damaged)
+    return absl::DataLossError("damage found (see above); the next start cuts off a damaged log tail");
   return absl::OkStatus();
 }
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "server/model/sealed_batch.h"
 #include "server/durability/checkpoint/checkpoint_store.h"
 #include "server/durability/wal/wal_writer.h"
+#include "server/model/sealed_batch.h"
 
 namespace ingest::server {
 
@@ -30,7 +30,8 @@ class DurableLog {
   // Scans and repairs the log, replays uncommitted batches through `replay`, and opens the log
   // for appending after the last valid record.
   static absl::StatusOr<std::unique_ptr<DurableLog>> OpenAndRecover(const std::string& checkpoint_dir,
-                                                                    uint64_t segment_bytes, const ReplayFn& replay,
+                                                                    uint64_t segment_bytes,
+                                                                    const ReplayFn& replay,
                                                                     RecoveredLog* recovered);
 
   // Queues a record; `done` runs once it is fsynced (OK) or cannot be (Unavailable).
@@ -38,7 +39,7 @@ class DurableLog {
     return wal_->Append(std::move(record), std::move(done));
   }
   // Reads a spilled batch's items back from the log.
-  absl::StatusOr<SealedBatch> Load(const SealedBatch& spilled) const;
+  absl::StatusOr<SealedBatch> Load(const BatchRange& range) const;
   // offsets/N: before the batch's database transaction.
   absl::Status BeforeWrite(const SealedBatch& batch);
   // commits/N, then removes log segments and checkpoint entries no longer needed.

@@ -32,7 +32,7 @@ class LogBudget {
  private:
   const std::function<uint64_t()> bytes_;
   const uint64_t max_bytes_;
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // guards the streams waiting for room
   std::vector<std::function<void()>> waiters_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -50,8 +50,9 @@ class Reader {
 absl::Status DecodeStreamBatch(absl::string_view body, WindowItem* item) {
   auto received = ParseReceivedBatch(body);
   if (!received.ok()) {
-    return absl::DataLossError(absl::StrCat("log record of '", item->origin, "' sequence ", item->sequence,
-                                            " holds a batch that does not parse: ", received.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("log record of '", item->origin, "' sequence ", item->sequence,
+                     " holds a batch that does not parse: ", received.status().message()));
   }
   const v1::EventBatch& batch = received->batch;
   item->bytes = received->wire_bytes;
@@ -65,7 +66,8 @@ absl::Status DecodeStreamBatch(absl::string_view body, WindowItem* item) {
       item->events.push_back(ToEventRow(e));
     } else {
       const v1::Rejection& rej = *it->second;
-      item->rejects.push_back(RejectedRow{rej.index(), rej.event_id(), rej.code(), rej.reason(), PayloadText(e)});
+      item->rejects.push_back(
+          RejectedRow{rej.index(), rej.event_id(), rej.code(), rej.reason(), PayloadText(e)});
     }
   }
   return absl::OkStatus();
@@ -75,15 +77,16 @@ absl::Status DecodeFilePart(absl::string_view body, WindowItem* item) {
   wire::FilePart part;
   if (!part.ParseFromArray(body.data(), static_cast<int>(body.size())) ||
       part.reject_payloads_size() != item->ack.rejections_size()) {
-    return absl::DataLossError(absl::StrCat("log record of file '", item->origin, "' part ", item->sequence,
-                                            " does not parse"));
+    return absl::DataLossError(
+        absl::StrCat("log record of file '", item->origin, "' part ", item->sequence, " does not parse"));
   }
   item->bytes = body.size();
   item->events.reserve(part.events_size());
   for (const auto& e : part.events()) item->events.push_back(ToEventRow(e));
   for (int i = 0; i < part.reject_payloads_size(); ++i) {
     const v1::Rejection& rej = item->ack.rejections(i);
-    item->rejects.push_back(RejectedRow{rej.index(), rej.event_id(), rej.code(), rej.reason(), part.reject_payloads(i)});
+    item->rejects.push_back(
+        RejectedRow{rej.index(), rej.event_id(), rej.code(), rej.reason(), part.reject_payloads(i)});
   }
   if (part.has_done()) {
     const wire::FileDone& d = part.done();
@@ -114,8 +117,8 @@ absl::StatusOr<WindowItem> DecodeWalRecord(absl::string_view record) {
   WindowItem item;
   std::string ack_bytes;
   if (!r.Fixed(&version) || version != kWalRecordVersion) {
-    return absl::DataLossError(absl::StrCat("log record has format version ", version, ", expected ",
-                                            kWalRecordVersion));
+    return absl::DataLossError(
+        absl::StrCat("log record has format version ", version, ", expected ", kWalRecordVersion));
   }
   if (!r.Fixed(&source) || !r.Fixed(&item.sequence) || !r.Fixed(&item.received_us) ||
       !r.Bytes(&item.origin) || !r.Bytes(&item.content_hash) || !r.Bytes(&ack_bytes) ||

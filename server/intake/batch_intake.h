@@ -6,8 +6,8 @@
 
 #include "absl/time/time.h"
 #include "ingest/v1/ingest.pb.h"
-#include "server/model/sealed_batch.h"
 #include "server/model/received_batch.h"
+#include "server/model/sealed_batch.h"
 
 namespace ingest::server {
 

@@ -1,8 +1,8 @@
 #include "server/intake/event_stream.h"
 
-#include <vector>
-
 #include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits for the raw ack
+
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -158,7 +158,8 @@ grpc::Status EventStream::Process(const Message& message) {
                          "': open one stream per producer")};
   }
   const uint64_t seq = batch.sequence();
-  auto kind = ctx_.producers->Admit(producer, seq, received.content_hash, batch.events_size(), ctx_.clock->Now());
+  auto kind =
+      ctx_.producers->Admit(producer, seq, received.content_hash, batch.events_size(), ctx_.clock->Now());
   if (!kind.ok()) return ToGrpcStatus(kind.status());
 
   uint64_t slot;
@@ -189,7 +190,9 @@ grpc::Status EventStream::Process(const Message& message) {
     metrics->AckReady(clock->Now() - arrived);
   };
   // A batch whose record the log refused is still committed from memory: remember its ack then.
-  callbacks.committed = [producers, producer, seq, ack = item.ack] { producers->MarkDurable(producer, seq, ack); };
+  callbacks.committed = [producers, producer, seq, ack = item.ack] {
+    producers->MarkDurable(producer, seq, ack);
+  };
   (void)AppendForAck(*ctx_.batcher, ctx_.ack_mode, std::move(item), message.bytes, std::move(callbacks));
   return grpc::Status::OK;
 }

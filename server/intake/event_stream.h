@@ -6,13 +6,13 @@
 // state is not in memory is processed on the loads pool, as that state comes from PostgreSQL.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
 #include "ingest/v1/ingest.pb.h"
@@ -70,7 +70,7 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
   grpc::CallbackServerContext* call_;
   std::shared_ptr<Shared> shared_;
   grpc::ByteBuffer request_;
-  std::string producer_id_;  // set by the first batch; written and read by one batch at a time
+  std::string producer_id_;   // set by the first batch; written and read by one batch at a time
   std::atomic<int> refs_{1};  // gRPC's until OnDone, plus one per job queued on ctx_.loads
 };
 

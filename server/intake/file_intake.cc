@@ -79,8 +79,8 @@ class PartBuilder {
 
 }  // namespace
 
-absl::StatusOr<v1::UploadResult> ReadUploadedFile(const UploadedFile& file, absl::Time now, const EmitPart& emit,
-                                                  size_t part_rows) {
+absl::StatusOr<v1::UploadResult> ReadUploadedFile(const UploadedFile& file, absl::Time now,
+                                                  const EmitPart& emit, size_t part_rows) {
   std::ifstream in(file.path, std::ios::binary);
   if (!in) return absl::InternalError(absl::StrCat("cannot open the received file ", file.path));
   csv::CsvReader reader(in);
@@ -113,8 +113,8 @@ absl::StatusOr<v1::UploadResult> ReadUploadedFile(const UploadedFile& file, absl
   }
   if (absl::Status read = reader.status(); !read.ok()) {
     // The spooled copy could not be read back: the server's trouble, not the file's.
-    return absl::UnavailableError(absl::StrCat("reading the received file back failed (", read.message(),
-                                               "); upload it again"));
+    return absl::UnavailableError(
+        absl::StrCat("reading the received file back failed (", read.message(), "); upload it again"));
   }
   const FileDone done{file.file_name, file.size_bytes, result.accepted(), result.rejected()};
   RETURN_IF_ERROR(part.Emit(emit, &done));

@@ -29,7 +29,7 @@ inline constexpr size_t kFilePartRows = 5000;
 
 // Reads the whole file. InvalidArgument (naming the columns) for an unusable header, before any
 // part is emitted. The returned result has the exact counts and the first 1000 rejections.
-absl::StatusOr<v1::UploadResult> ReadUploadedFile(const UploadedFile& file, absl::Time now, const EmitPart& emit,
-                                                  size_t part_rows = kFilePartRows);
+absl::StatusOr<v1::UploadResult> ReadUploadedFile(const UploadedFile& file, absl::Time now,
+                                                  const EmitPart& emit, size_t part_rows = kFilePartRows);
 
 }  // namespace ingest::server

@@ -1,9 +1,9 @@
 #include "server/intake/file_registry.h"
 
-
 namespace ingest::server {
 
-absl::StatusOr<std::optional<v1::UploadResult>> FileRegistry::Claim(const std::string& sha256, absl::Time deadline) {
+absl::StatusOr<std::optional<v1::UploadResult>> FileRegistry::Claim(const std::string& sha256,
+                                                                    absl::Time deadline) {
   absl::MutexLock lock(&mu_);
   auto settled = [this, &sha256]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     auto it = files_.find(sha256);

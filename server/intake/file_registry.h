@@ -43,7 +43,7 @@ class FileRegistry {
     bool durable = false;
     v1::UploadResult result;
   };
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // guards the uploads in flight by sha256
   absl::flat_hash_map<std::string, Entry> files_ ABSL_GUARDED_BY(mu_);
 };
 

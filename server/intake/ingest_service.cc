@@ -15,7 +15,9 @@ grpc::ServerReadReactor<v1::FileChunk>* IngestServiceImpl::UploadFile(grpc::Call
   if (ctx_.files != nullptr && ctx_.uploads != nullptr) return new FileUpload(ctx_, call, result);
   class Unimplemented final : public grpc::ServerReadReactor<v1::FileChunk> {
    public:
-    Unimplemented() { Finish({grpc::StatusCode::UNIMPLEMENTED, "this server is not set up to take file uploads"}); }
+    Unimplemented() {
+      Finish({grpc::StatusCode::UNIMPLEMENTED, "this server is not set up to take file uploads"});
+    }
     void OnDone() override { delete this; }
   };
   return new Unimplemented();

@@ -37,8 +37,7 @@ absl::Status ProducerRegistry::EnsureLoaded(const std::string& producer) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<ProducerRegistry::Kind> ProducerRegistry::Admit(const std::string& producer,
-                                                               uint64_t sequence,
+absl::StatusOr<ProducerRegistry::Kind> ProducerRegistry::Admit(const std::string& producer, uint64_t sequence,
                                                                const std::string& hash, uint64_t events,
                                                                absl::Time now) {
   if (absl::Status st = EnsureLoaded(producer); !st.ok()) return st;
@@ -54,16 +53,14 @@ absl::StatusOr<ProducerRegistry::Kind> ProducerRegistry::Admit(const std::string
     return Kind::kNew;
   }
   if (sequence > state.last_received) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("sequence gap for producer '", producer, "': got ", sequence, ", expected ",
-                     state.last_received + 1));
+    return absl::FailedPreconditionError(absl::StrCat("sequence gap for producer '", producer, "': got ",
+                                                      sequence, ", expected ", state.last_received + 1));
   }
   auto it = state.entries.find(sequence);
   if (it == state.entries.end()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "sequence ", sequence, " of producer '", producer,
-        "' is below the remembered window of the last ", kRememberedAcks, " batches; expected ",
-        state.last_received + 1));
+        "sequence ", sequence, " of producer '", producer, "' is below the remembered window of the last ",
+        kRememberedAcks, " batches; expected ", state.last_received + 1));
   }
   if (it->second.hash != hash) {
     return absl::FailedPreconditionError(
@@ -73,8 +70,7 @@ absl::StatusOr<ProducerRegistry::Kind> ProducerRegistry::Admit(const std::string
   return Kind::kResend;
 }
 
-void ProducerRegistry::MarkDurable(const std::string& producer, uint64_t sequence,
-                                   const v1::BatchAck& ack) {
+void ProducerRegistry::MarkDurable(const std::string& producer, uint64_t sequence, const v1::BatchAck& ack) {
   std::vector<AckCallback> waiters;
   {
     absl::MutexLock lock(&mu_);
@@ -126,7 +122,8 @@ std::vector<ProducerActivity> ProducerRegistry::Activity() const {
   std::vector<ProducerActivity> out;
   out.reserve(producers_.size());
   for (const auto& [id, state] : producers_) {
-    out.push_back(ProducerActivity{id, state.last_received, state.last_durable, state.events, state.last_seen});
+    out.push_back(
+        ProducerActivity{id, state.last_received, state.last_durable, state.events, state.last_seen});
   }
   return out;
 }

@@ -88,7 +88,7 @@ class ProducerRegistry {
   static void Trim(State& state);
 
   Loader loader_;
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // guards every producer's state; never held across the loader
   absl::flat_hash_map<std::string, State> producers_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -2,6 +2,8 @@
 // producer ends the older one with ABORTED.
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -10,7 +12,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include <grpcpp/support/status.h>
 
 namespace ingest::server {
 
@@ -42,7 +43,7 @@ class StreamDirectory {
     Connection conn;
     End end;
   };
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // guards the live stream of each producer
   absl::flat_hash_map<std::string, Entry> live_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -92,8 +92,8 @@ grpc::Status FileUpload::Ingest() {
     if (!committed.ok()) {
       ctx_.files->Release(sha256);
       return {grpc::StatusCode::UNAVAILABLE,
-              absl::StrCat("cannot check whether the file was ingested before (", committed.status().message(),
-                           "); retry later")};
+              absl::StrCat("cannot check whether the file was ingested before (",
+                           committed.status().message(), "); retry later")};
     }
     if (committed->has_value()) {
       ctx_.files->Release(sha256);
@@ -137,12 +137,14 @@ grpc::Status FileUpload::IngestParts(const std::string& sha256) {
   }
   if (!failure.ok()) return ToGrpcStatus(failure);
   const std::string& name = spool_.header().file_name();
-  ctx_.metrics->Received(Source::kFile, name, result->accepted() + result->rejected(), result->accepted(), {});
+  ctx_.metrics->Received(Source::kFile, name, result->accepted() + result->rejected(), result->accepted(),
+                         {});
   for (const auto& [code, count] : rejects_by_code) ctx_.metrics->Rejected(Source::kFile, name, code, count);
   files->Durable(sha256, *result);
   *result_ = std::move(*result);
-  Logger("ingest")->info("upload of {} ({} bytes): {} rows accepted, {} rejected, durable", spool_.header().file_name(),
-                         spool_.received(), result_->accepted(), result_->rejected());
+  Logger("ingest")->info("upload of {} ({} bytes): {} rows accepted, {} rejected, durable",
+                         spool_.header().file_name(), spool_.received(), result_->accepted(),
+                         result_->rejected());
   return grpc::Status::OK;
 }
 
@@ -151,8 +153,8 @@ void FileUpload::End(const grpc::Status& status) {
   const std::string& name = spool_.header().file_name();
   if (!status.ok()) {
     if (auto held = rate.Allow(name, absl::Now())) {
-      Logger("ingest")->warn("upload of '{}' from {} refused: {}{}", name, call_->peer(), status.error_message(),
-                             HeldBack(*held));
+      Logger("ingest")->warn("upload of '{}' from {} refused: {}{}", name, call_->peer(),
+                             status.error_message(), HeldBack(*held));
     }
   }
   ctx_.metrics->UploadEnded(!status.ok() ? "refused" : result_->duplicate() ? "duplicate" : "ingested");

@@ -6,10 +6,10 @@
 // see file_intake.h) and returns the UploadResult once every part is durable.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "ingest/v1/ingest.pb.h"
 #include "server/intake/ingest_context.h"

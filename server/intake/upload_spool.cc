@@ -63,7 +63,8 @@ absl::Status UploadSpool::Begin(const v1::FileHeader& header) {
                        absl::ToUnixNanos(absl::Now()), ".part");
   fd_ = open(path_.c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
   if (fd_ < 0) {
-    return absl::UnavailableError(absl::StrCat("cannot spool the upload to ", path_, ": ", std::strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot spool the upload to ", path_, ": ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }
@@ -85,7 +86,8 @@ absl::Status UploadSpool::Append(absl::string_view data) {
     ssize_t n = write(fd_, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return absl::UnavailableError(absl::StrCat("cannot spool the upload to ", path_, ": ", std::strerror(errno)));
+      return absl::UnavailableError(
+          absl::StrCat("cannot spool the upload to ", path_, ": ", std::strerror(errno)));
     }
     done += static_cast<size_t>(n);
   }
@@ -101,12 +103,14 @@ absl::Status UploadSpool::Finish() {
   }
   if (received_ != header_.size_bytes()) {
     return absl::InvalidArgumentError(absl::StrCat(header_.file_name(), ": the header says size_bytes ",
-                                                   header_.size_bytes(), " but ", received_, " bytes arrived"));
+                                                   header_.size_bytes(), " but ", received_,
+                                                   " bytes arrived"));
   }
   const std::string actual = ToHex(hash_.Finish());
   if (actual != sha256()) {
-    return absl::InvalidArgumentError(absl::StrCat(header_.file_name(), ": the header says sha256 ", header_.sha256(),
-                                                   " but the data received has sha256 ", actual));
+    return absl::InvalidArgumentError(absl::StrCat(header_.file_name(), ": the header says sha256 ",
+                                                   header_.sha256(), " but the data received has sha256 ",
+                                                   actual));
   }
   return absl::OkStatus();
 }

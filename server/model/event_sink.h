@@ -7,8 +7,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "server/model/sealed_batch.h"
 #include "server/model/producer_record.h"
+#include "server/model/sealed_batch.h"
 
 namespace ingest::server {
 

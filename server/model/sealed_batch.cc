@@ -4,6 +4,14 @@
 
 namespace ingest::server {
 
+void SealedBatch::SetRange(const BatchRange& range) {
+  batch_id = range.batch_id;
+  window_start_us = range.window_start_us;
+  window_end_us = range.window_end_us;
+  wal_first = range.first;
+  wal_end = range.end;
+}
+
 WalPosition SealedBatch::WalFirst() const {
   for (const auto& item : items) {
     if (item.InLog()) return item.wal_pos;
@@ -62,24 +70,28 @@ std::optional<EventSighting> FindInBatch(const SealedBatch& batch, const std::st
     s.received_us = item.received_us;
     return s;
   };
-  // Newest first: later items, and later events within an item, are later versions.
-  for (auto item = batch.items.rbegin(); item != batch.items.rend(); ++item) {
-    for (auto e = item->events.rbegin(); e != item->events.rend(); ++e) {
-      if (e->event_id != event_id) continue;
-      EventSighting s = sighting(*item);
-      s.row = *e;
-      return s;
+  // Newest first: later items, and later rows within an item, are later versions. `rows` picks
+  // an item's valid events or its rejects, `note` puts the one found into the sighting.
+  auto newest = [&](auto rows, auto note) -> std::optional<EventSighting> {
+    for (auto item = batch.items.rbegin(); item != batch.items.rend(); ++item) {
+      const auto& list = rows(*item);
+      for (auto row = list.rbegin(); row != list.rend(); ++row) {
+        if (row->event_id != event_id) continue;
+        EventSighting s = sighting(*item);
+        note(s, *row);
+        return s;
+      }
     }
+    return std::nullopt;
+  };
+  if (auto found = newest(
+          [](const WindowItem& i) -> const auto& { return i.events; },
+          [](EventSighting& s, const EventRow& row) { s.row = row; })) {
+    return found;
   }
-  for (auto item = batch.items.rbegin(); item != batch.items.rend(); ++item) {
-    for (auto r = item->rejects.rbegin(); r != item->rejects.rend(); ++r) {
-      if (r->event_id != event_id) continue;
-      EventSighting s = sighting(*item);
-      s.reject = *r;
-      return s;
-    }
-  }
-  return std::nullopt;
+  return newest(
+      [](const WindowItem& i) -> const auto& { return i.rejects; },
+      [](EventSighting& s, const RejectedRow& reject) { s.reject = reject; });
 }
 
 }  // namespace ingest::server

@@ -13,6 +13,16 @@
 
 namespace ingest::server {
 
+// Where a sealed batch is: its id, its window and its log range, [first record, just after the
+// last). What a spilled batch keeps of itself, and all that reading it back from the log needs.
+struct BatchRange {
+  uint64_t batch_id = 0;
+  int64_t window_start_us = 0;
+  int64_t window_end_us = 0;
+  WalPosition first;
+  WalPosition end;
+};
+
 // A sealed window: the unit of one database transaction.
 struct SealedBatch {
   uint64_t batch_id = 0;
@@ -28,13 +38,18 @@ struct SealedBatch {
   bool spilled = false;
   std::vector<std::function<void()>> spilled_completions;
 
+  BatchRange Range() const {
+    return BatchRange{batch_id, window_start_us, window_end_us, wal_first, wal_end};
+  }
+  void SetRange(const BatchRange& range);
+
   // The log range of the items whose records are in the log. A record the log refused is left
   // out: its position is handed out again after the failure, so counting it could make the
   // range cover records of later batches. Final once no item is pending (AnyLogPending).
   WalPosition WalFirst() const;
   WalPosition WalEnd() const;
   bool AnyLogPending() const;
-  size_t EventCount() const;   // valid + rejected events
+  size_t EventCount() const;  // valid + rejected events
   size_t RejectCount() const;
   std::vector<std::string> Sources() const;  // distinct origins, in first-seen order
   // True when every record of the batch is confirmed in the log, so it can be read back.

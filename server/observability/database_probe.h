@@ -38,7 +38,7 @@ class DatabaseProbe {
  private:
   const Ping ping_;
   const absl::Duration every_;
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // guards the last probe's result and the stop flag
   DatabaseHealth health_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

@@ -30,7 +30,7 @@ class LogRate {
   static constexpr size_t kMaxKeys = 4096;
 
   const absl::Duration interval_;
-  absl::Mutex mu_;
+  absl::Mutex mu_;  // guards the per-key times and held-back counts
   absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 

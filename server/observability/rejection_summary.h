@@ -28,7 +28,7 @@ class RejectionSummary {
 
  private:
   const absl::Duration interval_;
-  absl::Mutex mu_;
+  absl::Mutex mu_;  // guards the counts since the last summary line
   absl::Time last_line_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   uint64_t total_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, uint64_t> by_code_ ABSL_GUARDED_BY(mu_);

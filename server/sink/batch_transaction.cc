@@ -1,5 +1,6 @@
 #include "server/sink/batch_transaction.h"
 
+#include <optional>
 #include <pqxx/pqxx>
 #include <tuple>
 
@@ -15,12 +16,11 @@ namespace ingest::server {
 namespace {
 
 const std::vector<std::string> kEventColumns = {
-    "ord",        "event_id",   "user_id",  "event_type", "product_id",  "product_name", "product_category",
+    "ord",         "event_id", "user_id",  "event_type", "product_id",  "product_name", "product_category",
     "price_cents", "quantity", "event_us", "session_id", "device_type", "source"};
-const std::vector<std::string> kRejectColumns = {"source", "origin",  "position",    "event_id", "code",
+const std::vector<std::string> kRejectColumns = {"source", "origin",  "position",    "event_id",   "code",
                                                  "reason", "payload", "received_us", "file_sha256"};
 const std::vector<std::string> kAckColumns = {"producer_id", "sequence", "content_hash", "ack", "seen_us"};
-
 
 std::string Ts(const std::string& micros_column) {
   return absl::StrCat("(timestamptz 'epoch' + ", micros_column, " * interval '1 microsecond')");
@@ -53,8 +53,7 @@ std::string UpsertSql(bool update_on_conflict) {
       "NULLIF(product_category, ''), price_cents::numeric / 100, quantity, "
       "price_cents::numeric * quantity / 100, ts, (ts AT TIME ZONE 'UTC')::date, "
       "NULLIF(session_id, ''), NULLIF(device_type, ''), source, $1 FROM src ",
-      conflict,
-      ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up");
+      conflict, ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up");
 }
 
 void StageEvents(pqxx::work& tx, const SealedBatch& batch) {
@@ -91,12 +90,14 @@ void StageRejectsAndAcks(pqxx::work& tx, const SealedBatch& batch, const std::ve
 }
 
 void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, uint64_t batch_id) {
-  tx.exec(absl::StrCat(
-      "INSERT INTO producers (producer_id, last_sequence, last_seen) "
-      "SELECT producer_id, max(sequence), ", Ts("max(seen_us)"), " FROM ingest_staging_acks GROUP BY producer_id "
-      "ON CONFLICT (producer_id) DO UPDATE SET "
-      "last_sequence = GREATEST(producers.last_sequence, EXCLUDED.last_sequence), "
-      "last_seen = GREATEST(producers.last_seen, EXCLUDED.last_seen)"));
+  tx.exec(
+      absl::StrCat("INSERT INTO producers (producer_id, last_sequence, last_seen) "
+                   "SELECT producer_id, max(sequence), ",
+                   Ts("max(seen_us)"),
+                   " FROM ingest_staging_acks GROUP BY producer_id "
+                   "ON CONFLICT (producer_id) DO UPDATE SET "
+                   "last_sequence = GREATEST(producers.last_sequence, EXCLUDED.last_sequence), "
+                   "last_seen = GREATEST(producers.last_seen, EXCLUDED.last_seen)"));
   tx.exec_params(
       "INSERT INTO producer_acks (producer_id, sequence, content_hash, ack, server_id, batch_id) "
       "SELECT producer_id, sequence, content_hash, ack, $1, $2 FROM ingest_staging_acks "
@@ -138,26 +139,50 @@ void CreateStagingTables(pqxx::connection& conn) {
 
 namespace {
 
-// One attempt at the batch's transaction; `isolate` upserts row by row (see isolated_upsert.h).
-CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts,
-                            bool isolate) {
-  const absl::Time start = absl::Now();
-  CommitResult result;
-  pqxx::work tx(conn);
+// The result recorded when the batch committed before, or nullopt: its ingest_batches row is
+// what makes a replay of a committed batch write nothing.
+std::optional<CommitResult> EarlierCommit(pqxx::work& tx, const SealedBatch& batch,
+                                          const BatchTransactionOptions& opts) {
   auto existing = tx.exec_params(
       "SELECT inserted, updated, rejected, write_ms, (extract(epoch FROM committed_at) * 1000000)::bigint "
       "FROM ingest_batches WHERE server_id = $1 AND batch_id = $2",
       opts.server_id, batch.batch_id);
-  if (!existing.empty()) {
-    const auto& row = existing[0];
-    result.inserted = row[0].as<uint32_t>();
-    result.updated = row[1].as<uint32_t>();
-    result.rejected = row[2].as<uint32_t>();
-    result.write_ms = row[3].as<uint32_t>();
-    result.committed_at_us = row[4].as<int64_t>();
-    result.already_committed = true;
-    return result;
-  }
+  if (existing.empty()) return std::nullopt;
+  const auto& row = existing[0];
+  CommitResult result;
+  result.inserted = row[0].as<uint32_t>();
+  result.updated = row[1].as<uint32_t>();
+  result.rejected = row[2].as<uint32_t>();
+  result.write_ms = row[3].as<uint32_t>();
+  result.committed_at_us = row[4].as<int64_t>();
+  result.already_committed = true;
+  return result;
+}
+
+// Moves the staged rejects into rejected_events; returns how many rows it stored. A file's rows
+// are keyed by (sha256, line): a re-upload of a file cut off half-way stores each rejected row
+// once, and the batch counts the rows it stored.
+uint32_t InsertRejects(pqxx::work& tx, const SealedBatch& batch, const BatchTransactionOptions& opts) {
+  return static_cast<uint32_t>(
+      tx.exec_params(
+            absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
+                         "event_id, code, reason, payload, received_at, file_sha256) "
+                         "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
+                         "payload, ",
+                         Ts("received_us"),
+                         ", NULLIF(file_sha256, '') FROM ingest_staging_rejects "
+                         "ON CONFLICT (file_sha256, position) WHERE file_sha256 IS NOT NULL DO NOTHING"),
+            opts.server_id, batch.batch_id)
+          .affected_rows());
+}
+
+// One attempt at the batch's transaction; `isolate` upserts row by row (see isolated_upsert.h).
+CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch,
+                            const BatchTransactionOptions& opts, bool isolate) {
+  const absl::Time start = absl::Now();
+  pqxx::work tx(conn);
+  if (std::optional<CommitResult> earlier = EarlierCommit(tx, batch, opts)) return *earlier;
+  CommitResult result;
   std::vector<RefusedRow> refused;
   if (isolate) {
     IsolatedUpsertResult r = UpsertIsolated(tx, batch, UpsertSql(opts.update_on_conflict));
@@ -172,16 +197,7 @@ CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch, co
   }
   StageRejectsAndAcks(tx, batch, refused);
   result.refused = static_cast<uint32_t>(refused.size());
-  // A file's rows are keyed by (sha256, line): a re-upload of a file cut off half-way stores
-  // each rejected row once, and the batch counts the rows it stored.
-  result.rejected = static_cast<uint32_t>(
-      tx.exec_params(absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
-                              "event_id, code, reason, payload, received_at, file_sha256) "
-                              "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
-                              "payload, ", Ts("received_us"), ", NULLIF(file_sha256, '') FROM ingest_staging_rejects "
-                              "ON CONFLICT (file_sha256, position) WHERE file_sha256 IS NOT NULL DO NOTHING"),
-                     opts.server_id, batch.batch_id)
-          .affected_rows());
+  result.rejected = InsertRejects(tx, batch, opts);
   WriteProducers(tx, opts, batch.batch_id);
   WriteIngestedFiles(tx, batch, opts.server_id);
   result.write_ms = static_cast<uint32_t>(absl::ToInt64Milliseconds(absl::Now() - start));
@@ -200,14 +216,16 @@ CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch, co
 
 }  // namespace
 
-CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts) {
+CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch,
+                        const BatchTransactionOptions& opts) {
   try {
     return WriteBatchOnce(conn, batch, opts, false);
   } catch (const pqxx::sql_error& e) {
     if (ClassifySqlState(e.sqlstate()) != PgErrorKind::kData) throw;
-    Logger("sink")->warn("PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it row by row to "
-                         "set the refused rows apart as db_refused",
-                         batch.batch_id, e.sqlstate());
+    Logger("sink")->warn(
+        "PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it row by row to "
+        "set the refused rows apart as db_refused",
+        batch.batch_id, e.sqlstate());
   }
   return WriteBatchOnce(conn, batch, opts, true);
 }

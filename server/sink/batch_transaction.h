@@ -6,11 +6,9 @@
 #include <pqxx/connection>
 #include <pqxx/stream_to>
 #include <pqxx/transaction_base>
-
 #include <string>
 
 #include "server/model/sealed_batch.h"
-
 
 namespace ingest::server {
 
@@ -28,7 +26,8 @@ void StageEvent(pqxx::stream_to& out, int ord, const EventRow& e, const WindowIt
 void CreateStagingTables(pqxx::connection& conn);
 
 // Writes `batch` in one transaction, or nothing when its ingest_batches row already exists.
-CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch, const BatchTransactionOptions& opts);
+CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch,
+                        const BatchTransactionOptions& opts);
 
 // A PostgreSQL text[] literal: {"a","b"} with quotes and backslashes escaped.
 std::string TextArrayLiteral(const std::vector<std::string>& items);

@@ -17,8 +17,8 @@ void WriteIngestedFiles(pqxx::transaction_base& tx, const SealedBatch& batch, co
 }
 
 std::optional<v1::UploadResult> LookupIngestedFile(pqxx::transaction_base& tx, const std::string& sha256) {
-  auto file = tx.exec_params(
-      "SELECT file_name, accepted, rejected FROM ingested_files WHERE sha256 = $1", sha256);
+  auto file =
+      tx.exec_params("SELECT file_name, accepted, rejected FROM ingested_files WHERE sha256 = $1", sha256);
   if (file.empty()) return std::nullopt;
   v1::UploadResult result;
   result.set_file_name(file[0][0].as<std::string>());

@@ -3,9 +3,8 @@
 #pragma once
 
 #include <optional>
-#include <string>
-
 #include <pqxx/transaction_base>
+#include <string>
 
 #include "ingest/v1/ingest.pb.h"
 #include "server/model/sealed_batch.h"

@@ -42,7 +42,8 @@ IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch, co
   // Only the last occurrence of an event_id counts (the later position wins), as in the bulk path.
   absl::flat_hash_map<std::string, std::pair<size_t, size_t>> last;
   for (size_t i = 0; i < batch.items.size(); ++i) {
-    for (size_t j = 0; j < batch.items[i].events.size(); ++j) last[batch.items[i].events[j].event_id] = {i, j};
+    for (size_t j = 0; j < batch.items[i].events.size(); ++j)
+      last[batch.items[i].events[j].event_id] = {i, j};
   }
   IsolatedUpsertResult result;
   for (size_t i = 0; i < batch.items.size(); ++i) {
@@ -65,11 +66,11 @@ IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch, co
       } catch (const pqxx::sql_error& err) {
         const std::string state = err.sqlstate();
         if (ClassifySqlState(state) != PgErrorKind::kData) throw;  // not the row's fault
-        result.refused.push_back(RefusedRow{
-            &item, RejectedRow{BatchIndex(item, j), e.event_id, code::kDbRefused,
-                               absl::StrCat("PostgreSQL refused the row: ", FirstLine(err.what()), " (SQLSTATE ",
-                                            state, ")"),
-                               RowPayload(e)}});
+        result.refused.push_back(
+            RefusedRow{&item, RejectedRow{BatchIndex(item, j), e.event_id, code::kDbRefused,
+                                          absl::StrCat("PostgreSQL refused the row: ", FirstLine(err.what()),
+                                                       " (SQLSTATE ", state, ")"),
+                                          RowPayload(e)}});
       }
     }
   }

@@ -3,11 +3,9 @@
 #pragma once
 
 #include <pqxx/connection>
-
 #include <vector>
 
 #include "absl/status/statusor.h"
-
 
 namespace ingest::server {
 

@@ -11,7 +11,8 @@ PgConnection::PgConnection(std::string conninfo, Setup setup)
 
 PgConnection::~PgConnection() = default;
 
-absl::Status PgConnection::Attempt(const std::string& doing, const std::function<void(pqxx::connection&)>& fn) {
+absl::Status PgConnection::Attempt(const std::string& doing,
+                                   const std::function<void(pqxx::connection&)>& fn) {
   absl::Status st = CatchPg(doing, [&] {
     if (conn_ && !conn_->is_open()) conn_.reset();
     if (!conn_) {

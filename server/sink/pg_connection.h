@@ -2,10 +2,9 @@
 // absl::Status. Not thread-safe: each owner serializes its use.
 #pragma once
 
-#include <pqxx/connection>
-
 #include <functional>
 #include <memory>
+#include <pqxx/connection>
 #include <string>
 
 #include "absl/status/status.h"

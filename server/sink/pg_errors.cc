@@ -49,7 +49,8 @@ absl::Status SqlErrorToStatus(const pqxx::sql_error& e, const std::string& doing
 
 PgErrorKind ClassifySqlState(std::string_view sqlstate) {
   const std::string_view cls = sqlstate.substr(0, 2);
-  if (sqlstate.empty() || cls == "08" || cls == "40" || cls == "53" || cls == "57") return PgErrorKind::kConnection;
+  if (sqlstate.empty() || cls == "08" || cls == "40" || cls == "53" || cls == "57")
+    return PgErrorKind::kConnection;
   if (cls == "22" || cls == "23") return PgErrorKind::kData;
   return PgErrorKind::kOther;
 }
@@ -58,12 +59,12 @@ absl::Status PgErrorToStatus(const std::exception_ptr& error, const std::string&
   try {
     std::rethrow_exception(error);
   } catch (const pqxx::too_many_connections& e) {
-    return WithSqlState(absl::UnavailableError(absl::StrCat(doing, ": PostgreSQL refused the connection: ",
-                                                            OneLine(e.what()))),
+    return WithSqlState(absl::UnavailableError(
+                            absl::StrCat(doing, ": PostgreSQL refused the connection: ", OneLine(e.what()))),
                         kTooManyConnections);
   } catch (const pqxx::broken_connection& e) {
-    return WithSqlState(absl::UnavailableError(absl::StrCat(doing, ": connection to PostgreSQL lost or refused: ",
-                                                            OneLine(e.what()))),
+    return WithSqlState(absl::UnavailableError(absl::StrCat(
+                            doing, ": connection to PostgreSQL lost or refused: ", OneLine(e.what()))),
                         kConnectionFailure);
   } catch (const pqxx::sql_error& e) {
     return SqlErrorToStatus(e, doing);
@@ -74,10 +75,11 @@ absl::Status PgErrorToStatus(const std::exception_ptr& error, const std::string&
   } catch (const pqxx::transaction_rollback& e) {
     // Lost to a concurrent transaction (serialization failure, deadlock): worth trying again.
     const char* state = dynamic_cast<const pqxx::serialization_failure*>(&e) ? kSerializationFailure
-                        : dynamic_cast<const pqxx::deadlock_detected*>(&e) ? kDeadlockDetected
-                                                                            : kTransactionRollback;
-    return WithSqlState(absl::UnavailableError(absl::StrCat(doing, ": transaction rolled back by PostgreSQL: ",
-                                                            OneLine(e.what()), " [SQLSTATE ", state, "]")),
+                        : dynamic_cast<const pqxx::deadlock_detected*>(&e)   ? kDeadlockDetected
+                                                                             : kTransactionRollback;
+    return WithSqlState(absl::UnavailableError(absl::StrCat(
+                            doing, ": transaction rolled back by PostgreSQL: ", OneLine(e.what()),
+                            " [SQLSTATE ", state, "]")),
                         state);
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat(doing, ": ", OneLine(e.what())));

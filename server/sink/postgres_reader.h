@@ -48,7 +48,7 @@ class PostgresReader {
   template <typename T, typename Fill>
   absl::StatusOr<T> Read(const std::string& doing, Fill fill) ABSL_LOCKS_EXCLUDED(mu_);
 
-  absl::Mutex mu_;
+  absl::Mutex mu_;  // serialises the admin API's and uploads' reads on the one connection
   PgConnection conn_ ABSL_GUARDED_BY(mu_);
 };
 

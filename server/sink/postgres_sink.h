@@ -14,8 +14,8 @@
 namespace ingest::server {
 
 struct PostgresSinkOptions {
-  std::string conninfo;     // libpq connection string
-  std::string server_id;    // ingest_batches.server_id
+  std::string conninfo;            // libpq connection string
+  std::string server_id;           // ingest_batches.server_id
   bool update_on_conflict = true;  // --on-conflict update (last write wins) or ignore
   absl::Duration producer_ttl = absl::Hours(24 * 7);
 };
@@ -34,9 +34,9 @@ class PostgresSink final : public EventSink {
 
  private:
   PostgresSinkOptions options_;
-  absl::Mutex write_mu_;
+  absl::Mutex write_mu_;  // serialises the batch writer's connection (and recovery's writes)
   PgConnection writer_ ABSL_GUARDED_BY(write_mu_);
-  absl::Mutex lookup_mu_;
+  absl::Mutex lookup_mu_;  // serialises the connection for migrations and producers' state
   PgConnection lookup_ ABSL_GUARDED_BY(lookup_mu_);
 };
 

@@ -1,6 +1,6 @@
 // The working failpoints, linked only into tests and the test-only binaries (see
 // common/failpoint.h for the INGEST_FAILPOINTS syntax).
-#include "common/failpoint.h"
+#include "tests/testing/failpoints.h"
 
 #include <unistd.h>
 
@@ -14,7 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "tests/testing/failpoints.h"
+#include "common/failpoint.h"
 
 namespace ingest {
 

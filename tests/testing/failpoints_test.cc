@@ -1,9 +1,9 @@
-#include "common/failpoint.h"
+#include "tests/testing/failpoints.h"
 
 #include <cstdlib>
 
+#include "common/failpoint.h"
 #include "gtest/gtest.h"
-#include "tests/testing/failpoints.h"
 
 namespace ingest {
 namespace {

@@ -1,13 +1,12 @@
 // Reading Prometheus families in tests: a family by name, and one series' value.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <prometheus/metric_family.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace ingest::testing {
 
@@ -23,7 +22,7 @@ inline const MetricFamily* Find(const std::vector<MetricFamily>& families, const
 
 // The value of the series of `name` whose labels include `labels` (counter or gauge).
 inline double Value(const std::vector<MetricFamily>& families, const std::string& name,
-             const std::vector<ClientMetric::Label>& labels = {}) {
+                    const std::vector<ClientMetric::Label>& labels = {}) {
   const MetricFamily* f = Find(families, name);
   if (f == nullptr) ADD_FAILURE() << name << " is not served";
   if (f == nullptr) return -1;

@@ -106,9 +106,15 @@ absl::StatusOr<Fields> ParseCheckpointEntry(absl::string_view content) {
   return fields;
 }
 
-absl::StatusOr<OffsetsEntry> DecodeOffsetsEntry(absl::string_view content, uint64_t batch_id) {
+// The fields of the entry of batch `batch_id`; DataLoss when it is damaged or names another batch.
+absl::StatusOr<Fields> ParseEntryOf(absl::string_view content, uint64_t batch_id) {
   ASSIGN_OR_RETURN(Fields fields, ParseCheckpointEntry(content));
   RETURN_IF_ERROR(CheckBatchId(fields, batch_id));
+  return fields;
+}
+
+absl::StatusOr<OffsetsEntry> DecodeOffsetsEntry(absl::string_view content, uint64_t batch_id) {
+  ASSIGN_OR_RETURN(Fields fields, ParseEntryOf(content, batch_id));
   OffsetsEntry e;
   e.batch_id = batch_id;
   RETURN_IF_ERROR(GetPosition(fields, "first", &e.first));
@@ -124,8 +130,7 @@ absl::StatusOr<OffsetsEntry> DecodeOffsetsEntry(absl::string_view content, uint6
 }
 
 absl::StatusOr<CommitEntry> DecodeCommitEntry(absl::string_view content, uint64_t batch_id) {
-  ASSIGN_OR_RETURN(Fields fields, ParseCheckpointEntry(content));
-  RETURN_IF_ERROR(CheckBatchId(fields, batch_id));
+  ASSIGN_OR_RETURN(Fields fields, ParseEntryOf(content, batch_id));
   CommitEntry e;
   e.batch_id = batch_id;
   RETURN_IF_ERROR(GetInt(fields, "committed_at_us", &e.committed_at_us));

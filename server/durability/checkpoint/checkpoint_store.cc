@@ -12,9 +12,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "common/logging.h"
 #include "common/status_util.h"
-#include "common/durable_file.h"
 
 namespace ingest::server {
 namespace {

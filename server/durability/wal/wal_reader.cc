@@ -9,9 +9,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "common/logging.h"
 #include "common/status_util.h"
-#include "common/durable_file.h"
 #include "server/durability/wal/wal_segment_reader.h"
 
 namespace ingest::server {

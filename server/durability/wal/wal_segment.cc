@@ -6,8 +6,8 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "common/failpoint.h"
 #include "common/durable_file.h"
+#include "common/failpoint.h"
 #include "server/durability/wal/wal_format.h"
 
 namespace ingest::server {

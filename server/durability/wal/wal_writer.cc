@@ -9,10 +9,10 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/status_util.h"
-#include "common/durable_file.h"
 #include "server/durability/wal/wal_segment.h"
 
 namespace ingest::server {
@@ -271,7 +271,8 @@ void WalWriter::FailQueuedFrom(WalPosition failed, const absl::Status& status) {
 
 void WalWriter::SyncOpenSegment() {
   if (FailpointArmed("wal_fsync_eio")) {
-    Fatal(absl::StrCat("fdatasync of log segment ", WalSegmentPath(options_.dir, fd_segment_), " [failpoint wal_fsync_eio]"),
+    Fatal(absl::StrCat("fdatasync of log segment ", WalSegmentPath(options_.dir, fd_segment_),
+                       " [failpoint wal_fsync_eio]"),
           EIO);
   }
   if (fdatasync(fd_) != 0) {

@@ -92,7 +92,7 @@ class WalWriter {
 
   const WalOptions options_;
 
-  mutable absl::Mutex mu_;
+  mutable absl::Mutex mu_;  // guards the queue of records and the log's positions below
   absl::CondVar work_;
   std::vector<Pending> queue_ ABSL_GUARDED_BY(mu_);
   uint64_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
@@ -107,14 +107,14 @@ class WalWriter {
   uint64_t fd_segment_ = 0;
   bool dirty_ = false;
   bool creation_failing_ = false;
-  mutable absl::Mutex refusal_mu_;
+  mutable absl::Mutex refusal_mu_;  // guards refusal_, read by status while the thread writes it
   std::string refusal_ ABSL_GUARDED_BY(refusal_mu_);  // set while creation_failing_
 
   std::atomic<uint64_t> current_segment_;  // the segment being written (never removed)
   std::atomic<uint64_t> bytes_on_disk_;
   std::atomic<uint64_t> syncs_{0};
   std::thread thread_;
-  absl::Mutex stop_mu_;
+  absl::Mutex stop_mu_;  // makes Stop() safe to call from several threads: one joins the thread
 };
 
 }  // namespace ingest::server

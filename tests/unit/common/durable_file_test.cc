@@ -40,7 +40,9 @@ TEST_F(DurableFileTest, MakeDirectoriesCreatesParentsAndRefusesAFileInTheWay) {
   ASSERT_TRUE(WriteFileDurably(dir_ + "/file", "x").ok());
   absl::Status st = MakeDirectories(dir_ + "/file");
   EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(st.message().find("Not a directory (ENOTDIR), a file of that name is in the way"), std::string::npos) << st;
+  EXPECT_NE(st.message().find("Not a directory (ENOTDIR), a file of that name is in the way"),
+            std::string::npos)
+      << st;
   st = MakeDirectories(dir_ + "/file/below");
   EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(st.message().rfind("cannot create directory " + dir_ + "/file/below: ", 0), 0u) << st;
@@ -70,7 +72,8 @@ TEST_F(DurableFileTest, ErrorsNameThePathAndMapErrno) {
   EXPECT_EQ(ErrnoStatus(EACCES, "x").code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ErrnoStatus(EXDEV, "x").code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrnoStatus(EIO, "x").code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(ErrnoStatus(ENOSPC, "cannot write f").message(), "cannot write f: No space left on device (ENOSPC)");
+  EXPECT_EQ(ErrnoStatus(ENOSPC, "cannot write f").message(),
+            "cannot write f: No space left on device (ENOSPC)");
 }
 
 TEST(JoinPathTest, OneSlashBetweenAndNoneForTheCurrentDirectory) {

@@ -8,8 +8,8 @@
 
 #include "absl/time/clock.h"
 #include "common/time_text.h"
-#include "server/sink/postgres_sink.h"
 #include "server/admin/where_is_event.h"
+#include "server/sink/postgres_sink.h"
 #include "tests/testing/sample_batch.h"
 #include "tests/testing/test_database.h"
 
@@ -43,7 +43,9 @@ class PostgresReaderTest : public ::testing::Test {
 };
 
 TEST_F(PostgresReaderTest, RejectionsNewestFirstOptionallyOfOneCode) {
-  Write(sink_a_, SampleBatch(1, {SampleItem("gen-1", 1, {SampleRow("ok")},
+  Write(sink_a_,
+        SampleBatch(1,
+                    {SampleItem("gen-1", 1, {SampleRow("ok")},
                                 {SampleReject("r1", 0, "bad_enum"), SampleReject("", 2, "missing_field")})}));
   Write(sink_a_, SampleBatch(2, {SampleItem("gen-1", 2, {}, {SampleReject("r2", 5, "bad_enum")})}));
   auto all = reader_.ListRejections(10, "");
@@ -72,7 +74,8 @@ TEST_F(PostgresReaderTest, RejectionsNewestFirstOptionallyOfOneCode) {
 
 TEST_F(PostgresReaderTest, FilesNewestFirst) {
   for (int i = 1; i <= 2; ++i) {
-    WindowItem file = SampleItem("f" + std::to_string(i) + ".csv", 1, {SampleRow("file-" + std::to_string(i))});
+    WindowItem file =
+        SampleItem("f" + std::to_string(i) + ".csv", 1, {SampleRow("file-" + std::to_string(i))});
     file.source = Source::kFile;
     file.content_hash = std::string(64, static_cast<char>('0' + i));
     file.file_done = FileDone{"f" + std::to_string(i) + ".csv", 1000u + i, 1, 0};

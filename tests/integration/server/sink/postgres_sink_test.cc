@@ -86,8 +86,9 @@ TEST_F(PostgresSinkTest, ABatchIsUpsertedWithComputedColumns) {
   EXPECT_TRUE(r[1][6].is_null()) << "empty optional text is stored as NULL";
   EXPECT_TRUE(r[1][7].is_null());
   EXPECT_TRUE(r[1][8].is_null());
-  auto batch = db_.Query("SELECT events, inserted, updated, rejected, sources::text FROM ingest_batches "
-                         "WHERE server_id = 'server-a' AND batch_id = 1");
+  auto batch = db_.Query(
+      "SELECT events, inserted, updated, rejected, sources::text FROM ingest_batches "
+      "WHERE server_id = 'server-a' AND batch_id = 1");
   ASSERT_EQ(batch.size(), 1u);
   EXPECT_EQ(batch[0][0].as<int>(), 2);
   EXPECT_EQ(batch[0][4].as<std::string>(), "{gen-1}");
@@ -95,7 +96,9 @@ TEST_F(PostgresSinkTest, ABatchIsUpsertedWithComputedColumns) {
 }
 
 TEST_F(PostgresSinkTest, DuplicatesLeaveOneRowWithTheLastValues) {
-  auto first = sink_->Write(SampleBatch(1, {SampleItem("p", 1, {SampleRow("dup", 100), SampleRow("dup", 200)}), SampleItem("q", 1, {SampleRow("dup", 300)})}));
+  auto first =
+      sink_->Write(SampleBatch(1, {SampleItem("p", 1, {SampleRow("dup", 100), SampleRow("dup", 200)}),
+                                   SampleItem("q", 1, {SampleRow("dup", 300)})}));
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->inserted, 1u);
   EXPECT_EQ(db_.Scalar("SELECT product_price::text FROM user_events WHERE event_id = 'dup'"), "3.00");
@@ -120,13 +123,15 @@ TEST_F(PostgresSinkTest, IgnoreModeKeepsTheFirstRow) {
 
 TEST_F(PostgresSinkTest, RejectsAreStoredWithTheirReasons) {
   std::vector<RejectedRow> rejects = {
-      {1, "bad-1", "out_of_range", "quantity is 0; it must be 1..10000 (absent means 1)", "event_id: \"bad-1\""},
+      {1, "bad-1", "out_of_range", "quantity is 0; it must be 1..10000 (absent means 1)",
+       "event_id: \"bad-1\""},
       {2, "", "missing_field", "event_id is missing; it is required", "user_id: \"u\""}};
   auto result = sink_->Write(SampleBatch(1, {SampleItem("gen-x", 1, {SampleRow("ok")}, rejects)}));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->rejected, 2u);
-  auto r = db_.Query("SELECT server_id, batch_id, source, origin, position, event_id, code, reason, payload "
-                     "FROM rejected_events ORDER BY position");
+  auto r = db_.Query(
+      "SELECT server_id, batch_id, source, origin, position, event_id, code, reason, payload "
+      "FROM rejected_events ORDER BY position");
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0][0].as<std::string>(), "server-a");
   EXPECT_EQ(r[0][3].as<std::string>(), "gen-x");
@@ -179,16 +184,18 @@ TEST_F(PostgresSinkTest, RowsPostgresRefusesBecomeDbRefusedRejectsAndTheRestComm
   EventRow refused = SampleRow("r1");
   refused.product_id = "refuse-me";
   // The item's batch was [ok1, (rejected at validation), r1, r2, ok2]: r1 is at index 2, r2 at 3.
-  WindowItem item = SampleItem("gen-d", 1, {SampleRow("ok1"), refused, SampleRow("r2", 100, 7), SampleRow("ok2")},
-                         {{1, "bad", "out_of_range", "quantity is 0", ""}});
+  WindowItem item =
+      SampleItem("gen-d", 1, {SampleRow("ok1"), refused, SampleRow("r2", 100, 7), SampleRow("ok2")},
+                 {{1, "bad", "out_of_range", "quantity is 0", ""}});
   auto result = sink_->Write(SampleBatch(1, {item}));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->inserted, 2u);
   EXPECT_EQ(result->refused, 2u);
   EXPECT_EQ(result->rejected, 3u);
   EXPECT_EQ(db_.Scalar("SELECT string_agg(event_id, ',' ORDER BY event_id) FROM user_events"), "ok1,ok2");
-  auto r = db_.Query("SELECT event_id, position, code, reason FROM rejected_events WHERE code = 'db_refused' "
-                     "ORDER BY position");
+  auto r = db_.Query(
+      "SELECT event_id, position, code, reason FROM rejected_events WHERE code = 'db_refused' "
+      "ORDER BY position");
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0][0].as<std::string>(), "r1");
   EXPECT_EQ(r[0][1].as<int>(), 2);

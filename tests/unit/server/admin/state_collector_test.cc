@@ -28,7 +28,8 @@ TEST(StateCollectorTest, GaugesComeFromOneReadingOfTheState) {
   s.streams = 5;
   s.streams_waiting = 2;
   StateCollector collector(
-      {"1.2.3", "srv-a", AckMode::kDurable, absl::FromUnixSeconds(1699999000), absl::Seconds(10)}, [&] { return s; });
+      {"1.2.3", "srv-a", AckMode::kDurable, absl::FromUnixSeconds(1699999000), absl::Seconds(10)},
+      [&] { return s; });
   auto f = collector.Collect();
   EXPECT_EQ(Value(f, "ingest_window_events"), 12);
   EXPECT_EQ(Value(f, "ingest_window_age_seconds"), 2.5);
@@ -56,7 +57,8 @@ TEST(StateCollectorTest, GaugesComeFromOneReadingOfTheState) {
 TEST(StateCollectorTest, AnEmptyWindowHasNoAgeAndNoCommitIsZero) {
   ServerState s;
   s.window.age = absl::Seconds(5);  // the window's clock runs, but it holds nothing
-  StateCollector collector({"v", "id", AckMode::kCommitted, absl::UnixEpoch(), absl::Seconds(1)}, [&] { return s; });
+  StateCollector collector({"v", "id", AckMode::kCommitted, absl::UnixEpoch(), absl::Seconds(1)},
+                           [&] { return s; });
   auto f = collector.Collect();
   EXPECT_EQ(Value(f, "ingest_window_age_seconds"), 0);
   EXPECT_EQ(Value(f, "ingest_last_commit_timestamp_seconds"), 0);
@@ -68,7 +70,8 @@ TEST(StateCollectorTest, DatabaseUpFollowsTheLastProbe) {
   ServerState s;
   s.database.checked = true;
   s.database.reachable = false;
-  StateCollector collector({"v", "id", AckMode::kDurable, absl::UnixEpoch(), absl::Seconds(1)}, [&] { return s; });
+  StateCollector collector({"v", "id", AckMode::kDurable, absl::UnixEpoch(), absl::Seconds(1)},
+                           [&] { return s; });
   EXPECT_EQ(Value(collector.Collect(), "ingest_database_up"), 0);
   s.database.reachable = true;
   EXPECT_EQ(Value(collector.Collect(), "ingest_database_up"), 1);

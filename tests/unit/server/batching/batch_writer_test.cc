@@ -132,7 +132,7 @@ TEST(BatchWriterTest, QueuedBatchesConfirmedInTheLogAreSpilledAndReadBack) {
   std::vector<uint64_t> loaded;
   absl::Mutex mu;
   WriterHooks hooks;
-  hooks.load = [&](const SealedBatch& b) -> absl::StatusOr<SealedBatch> {
+  hooks.load = [&](const BatchRange& b) -> absl::StatusOr<SealedBatch> {
     absl::MutexLock lock(&mu);
     loaded.push_back(b.batch_id);
     SealedBatch copy = originals[b.batch_id];
@@ -144,7 +144,8 @@ TEST(BatchWriterTest, QueuedBatchesConfirmedInTheLogAreSpilledAndReadBack) {
   writer.Start();
   for (uint64_t id = 1; id <= 8; ++id) {
     SealedBatch b = Batch(id, {"e" + std::to_string(id)}, &order);
-    b.items[0].log_state = std::make_shared<std::atomic<LogState>>(id == 7 ? LogState::kFailed : LogState::kLogged);
+    b.items[0].log_state =
+        std::make_shared<std::atomic<LogState>>(id == 7 ? LogState::kFailed : LogState::kLogged);
     {
       absl::MutexLock lock(&mu);
       originals[id] = b;

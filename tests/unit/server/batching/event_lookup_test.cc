@@ -7,8 +7,8 @@
 
 #include "server/batching/batch_writer.h"
 #include "server/batching/micro_batcher.h"
-#include "tests/testing/memory_sink.h"
 #include "server/batching/window.h"
+#include "tests/testing/memory_sink.h"
 
 namespace ingest::server {
 namespace {
@@ -112,9 +112,8 @@ class SpilledLookupTest : public ::testing::Test {
 
   WriterHooks Hooks() {
     WriterHooks hooks;
-    hooks.load = [this](const SealedBatch& b) -> absl::StatusOr<SealedBatch> {
+    hooks.load = [this](const BatchRange& b) -> absl::StatusOr<SealedBatch> {
       loads_.push_back(b.batch_id);
-      if (!b.spilled) return absl::InternalError("asked to load a batch that is not spilled");
       if (fail_loads_) return absl::NotFoundError("segment 3 is gone");
       return originals_.at(b.batch_id);
     };

@@ -10,10 +10,9 @@
 #include <sstream>
 
 #include "absl/synchronization/notification.h"
-
 #include "common/time_text.h"
-#include "server/intake/batch_intake.h"
 #include "server/durability/wal_record.h"
+#include "server/intake/batch_intake.h"
 
 namespace ingest::server {
 namespace {
@@ -120,10 +119,7 @@ TEST_F(DurableLogTest, ASpilledBatchIsReadBackFromTheLog) {
   auto log = Open(&recovered);
   ASSERT_NE(log, nullptr);
   SealedBatch batch = Seal(1, {Append(*log, 1), Append(*log, 2)});
-  SealedBatch spilled = batch;
-  spilled.items.clear();
-  spilled.spilled = true;
-  auto loaded = log->Load(spilled);
+  auto loaded = log->Load(batch.Range());
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   ASSERT_EQ(loaded->items.size(), 2u);
   EXPECT_EQ(loaded->items[1].events, batch.items[1].events);

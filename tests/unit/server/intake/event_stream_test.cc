@@ -1,13 +1,12 @@
 // StreamEvents over real gRPC on loopback, with the in-memory sink behind the window.
-#include "server/intake/ingest_service.h"
-
 #include <gmock/gmock.h>
-#include <pthread.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include "common/status_util.h"
 #include "common/time_text.h"
+#include "server/intake/ingest_service.h"
 #include "server/intake/worker_pool.h"
 #include "tests/testing/memory_sink.h"
 
@@ -85,7 +84,8 @@ class EventStreamTest : public ::testing::Test {
 
   MemorySink sink_;
   BatchWriter writer_{&sink_, Backoff{absl::Milliseconds(1), absl::Milliseconds(5)}, 0};
-  MicroBatcher batcher_{WindowLimits{absl::Milliseconds(20), 100000, 1 << 30}, SystemClock::Get(), &writer_, 1};
+  MicroBatcher batcher_{WindowLimits{absl::Milliseconds(20), 100000, 1 << 30}, SystemClock::Get(), &writer_,
+                        1};
   absl::Mutex load_mu_;
   std::vector<std::string> load_threads_ ABSL_GUARDED_BY(load_mu_);  // one per load
   ProducerRegistry producers_{[this](const std::string& id) { return Load(id); }};

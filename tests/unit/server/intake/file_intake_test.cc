@@ -125,8 +125,8 @@ TEST_F(FileIntakeTest, AHeaderOnlyFileIsOneEmptyLastPart) {
 }
 
 TEST_F(FileIntakeTest, ARowThatIsNotUtf8IsStoredEscaped) {
-  auto result = ReadUploadedFile(Spool(std::string(kHeader) + "e1,u\xff,view,p1,1.50,2025-05-01T10:00:00Z\n"), kNow,
-                                 Collect());
+  auto result = ReadUploadedFile(Spool(std::string(kHeader) + "e1,u\xff,view,p1,1.50,2025-05-01T10:00:00Z\n"),
+                                 kNow, Collect());
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_EQ(result->rejected(), 1u);
   EXPECT_EQ(result->rejections(0).code(), "bad_utf8");

@@ -75,7 +75,8 @@ TEST_F(UploadSpoolTest, TheHeaderIsCheckedFirst) {
   header = Header(std::string(101, 'x'));
   st = UploadSpool(dir_, 100).Begin(header);
   EXPECT_TRUE(absl::IsResourceExhausted(st)) << st;
-  EXPECT_EQ(st.message(), "events.csv is 101 bytes; this server takes files up to 100 bytes (--max-upload-bytes)");
+  EXPECT_EQ(st.message(),
+            "events.csv is 101 bytes; this server takes files up to 100 bytes (--max-upload-bytes)");
   EXPECT_EQ(FilesInDir(), 0u) << "nothing spooled for a refused header";
 }
 
@@ -94,7 +95,8 @@ TEST_F(UploadSpoolTest, DataPastTheLimitOrTheHeadersSizeIsRefusedAtOnce) {
   ASSERT_TRUE(limited.Append("12345678").ok());
   st = limited.Append("9");
   EXPECT_TRUE(absl::IsResourceExhausted(st)) << st;
-  EXPECT_EQ(st.message(), "events.csv is over 8 bytes; this server takes files up to that size (--max-upload-bytes)");
+  EXPECT_EQ(st.message(),
+            "events.csv is over 8 bytes; this server takes files up to that size (--max-upload-bytes)");
 }
 
 TEST_F(UploadSpoolTest, ASizeOrSha256DifferentFromTheHeaderNamesBoth) {

@@ -7,8 +7,8 @@
 
 #include "common/time_text.h"
 #include "ingest/wire/received_batch.pb.h"
-#include "server/intake/batch_intake.h"
 #include "server/durability/wal_record.h"
+#include "server/intake/batch_intake.h"
 
 namespace ingest::server {
 namespace {

@@ -95,7 +95,8 @@ TEST(MetricsTest, UploadsAndAcksAreCounted) {
   EXPECT_EQ(Value(f, "ingest_uploads_total", {{"result", "duplicate"}}), 2);
   EXPECT_EQ(Value(f, "ingest_uploads_total", {{"result", "refused"}}), 0);
   EXPECT_EQ(Value(f, "ingest_rpcs_handled_total", {{"rpc", "UploadFile"}, {"code", "OK"}}), 1);
-  EXPECT_EQ(Value(f, "ingest_rpcs_handled_total", {{"rpc", "StreamEvents"}, {"code", "FAILED_PRECONDITION"}}), 2);
+  EXPECT_EQ(Value(f, "ingest_rpcs_handled_total", {{"rpc", "StreamEvents"}, {"code", "FAILED_PRECONDITION"}}),
+            2);
   EXPECT_EQ(Find(f, "ingest_ack_latency_seconds")->metric.at(0).histogram.sample_count, 1u);
 }
 

@@ -32,16 +32,19 @@ TEST(PgErrorsTest, SqlStateClassesDecideTheKind) {
 }
 
 TEST(PgErrorsTest, ADataErrorIsInvalidArgumentWithItsSqlState) {
-  absl::Status st = Translate(pqxx::check_violation("ERROR:  new row violates check constraint\n", "INSERT", "23514"));
+  absl::Status st =
+      Translate(pqxx::check_violation("ERROR:  new row violates check constraint\n", "INSERT", "23514"));
   EXPECT_TRUE(absl::IsInvalidArgument(st)) << st;
   EXPECT_EQ(SqlStateOf(st), "23514");
-  EXPECT_THAT(std::string(st.message()),
-              ::testing::StartsWith("writing batch 7: ERROR:  new row violates check constraint [SQLSTATE 23514]"));
+  EXPECT_THAT(
+      std::string(st.message()),
+      ::testing::StartsWith("writing batch 7: ERROR:  new row violates check constraint [SQLSTATE 23514]"));
   EXPECT_FALSE(LostSession(st));
 }
 
 TEST(PgErrorsTest, APermissionOrSchemaErrorIsInternalAndNotRetriedOnANewConnection) {
-  absl::Status st = Translate(pqxx::insufficient_privilege("ERROR:  permission denied for table user_events", "", "42501"));
+  absl::Status st =
+      Translate(pqxx::insufficient_privilege("ERROR:  permission denied for table user_events", "", "42501"));
   EXPECT_TRUE(absl::IsInternal(st)) << st;
   EXPECT_EQ(SqlStateOf(st), "42501");
   EXPECT_FALSE(LostSession(st));
@@ -56,7 +59,8 @@ TEST(PgErrorsTest, ALostConnectionIsUnavailableAndALostSession) {
 }
 
 TEST(PgErrorsTest, AnAdministratorShutdownEndsTheSessionOnly) {
-  absl::Status st = Translate(pqxx::sql_error("FATAL:  terminating connection due to administrator command", "", "57P01"));
+  absl::Status st =
+      Translate(pqxx::sql_error("FATAL:  terminating connection due to administrator command", "", "57P01"));
   EXPECT_TRUE(absl::IsUnavailable(st));
   EXPECT_TRUE(LostSession(st));
   absl::Status cancelled = Translate(pqxx::sql_error("ERROR:  canceling statement", "", "57014"));
