@@ -8,7 +8,7 @@ WORKDIR /src
 COPY scripts/setup-deps.sh scripts/
 RUN scripts/setup-deps.sh --build-only
 COPY . .
-# build.sh configures RelWithDebInfo, the build the tests run; strip drops the debug info.
+# build.sh makes the release build (RelWithDebInfo, no tests, no failpoints); strip drops the debug info.
 RUN INGEST_BUILD_DIR=/build scripts/build.sh --target ingest-server event-generator file-bridge ingest-admin \
  && mkdir /out \
  && cp /build/server/ingest-server /build/generator-client/event-generator \

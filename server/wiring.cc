@@ -52,11 +52,7 @@ absl::Status RefillWindow(ServerParts& p, const Retry& retry) {
 
 void AssembleObservers(const ServerConfig& config, ServerParts& p) {
   p.reader = std::make_unique<PostgresReader>(config.db);
-  // A key=value conninfo gets a connect timeout, so a probe of a silent host ends in time.
-  p.probe_connection = std::make_unique<PgConnection>(
-      absl::StrContains(config.db, "://") ? config.db : absl::StrCat(config.db, " connect_timeout=5"));
-  p.probe = std::make_unique<DatabaseProbe>([conn = p.probe_connection.get()] { return conn->Ping(); },
-                                            absl::Seconds(5));
+  p.probe = std::make_unique<DatabaseProbe>(MakeDatabasePing(config.db), absl::Seconds(5));
   p.loads = std::make_unique<WorkerPool>("producer-load", 2);
   p.uploads = std::make_unique<WorkerPool>("upload", config.upload_workers);
 }

@@ -25,7 +25,7 @@
 #include "server/observability/database_probe.h"
 #include "server/observability/metrics.h"
 #include "server/server_config.h"
-#include "server/sink/pg_connection.h"
+#include "server/sink/database_ping.h"
 #include "server/sink/postgres_reader.h"
 #include "server/sink/postgres_sink.h"
 
@@ -44,8 +44,7 @@ struct ServerParts {
   std::unique_ptr<ProducerRegistry> producers;
   FileRegistry files;
   StreamDirectory streams;
-  std::unique_ptr<PostgresReader> reader;          // the admin API's and uploads' reads
-  std::unique_ptr<PgConnection> probe_connection;  // the probe's own connection
+  std::unique_ptr<PostgresReader> reader;  // the admin API's and uploads' reads
   std::unique_ptr<DatabaseProbe> probe;
   std::unique_ptr<WorkerPool> loads;    // producers' state from PostgreSQL, off the RPC threads
   std::unique_ptr<WorkerPool> uploads;  // uploads' disk work and ingestion (--upload-workers)

@@ -18,7 +18,8 @@
 
 namespace ingest::server {
 
-// Where the state is read from; all set by server.cc (tests may leave files/draining null).
+// Where the state is read from; all set by the wiring (server/wiring.h; tests may leave
+// files/draining null).
 struct StateSources {
   MicroBatcher* batcher = nullptr;
   BatchWriter* writer = nullptr;

@@ -1,6 +1,6 @@
 // Metrics: what the server counts as events flow — the totals GetStatus shows and the
 // Prometheus families served on --metrics-listen (names and labels in docs/operations.md).
-// Gauges of the moving parts are not kept here: StateCollector (state_collector.h) reads them
+// Gauges of the moving parts are not kept here: StateCollector (admin/state_collector.h) reads them
 // at each scrape.
 #pragma once
 

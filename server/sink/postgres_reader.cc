@@ -2,9 +2,12 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/synchronization/mutex.h"
 #include "common/time_text.h"
 #include "server/sink/batch_transaction.h"
 #include "server/sink/file_rows.h"
+#include "server/sink/pg_connection.h"
+#include "server/sink/stored_event_sql.h"
 
 namespace ingest::server {
 namespace {
@@ -20,11 +23,22 @@ std::string Micros(const std::string& column) {
 
 }  // namespace
 
+struct PostgresReader::Session {
+  explicit Session(std::string conninfo) : conn(std::move(conninfo)) {}
+  absl::Mutex mu;  // serialises the admin API's and uploads' reads on the one connection
+  PgConnection conn ABSL_GUARDED_BY(mu);
+};
+
+PostgresReader::PostgresReader(std::string conninfo)
+    : session_(std::make_unique<Session>(std::move(conninfo))) {}
+
+PostgresReader::~PostgresReader() = default;
+
 template <typename T, typename Fill>
 absl::StatusOr<T> PostgresReader::Read(const std::string& doing, Fill fill) {
-  absl::MutexLock lock(&mu_);
+  absl::MutexLock lock(&session_->mu);
   T out;
-  absl::Status st = conn_.Run(doing, [&](pqxx::connection& conn) {
+  absl::Status st = session_->conn.Run(doing, [&](pqxx::connection& conn) {
     out = T();
     pqxx::read_transaction tx(conn);
     fill(tx, out);

@@ -3,15 +3,14 @@
 // that cannot be reached is Unavailable.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "ingest/v1/admin.pb.h"
 #include "ingest/v1/ingest.pb.h"
-#include "server/sink/pg_connection.h"
 #include "server/sink/stored_event.h"
 
 namespace ingest::server {
@@ -25,7 +24,8 @@ struct StoredProducer {
 
 class PostgresReader {
  public:
-  explicit PostgresReader(std::string conninfo) : conn_(std::move(conninfo)) {}
+  explicit PostgresReader(std::string conninfo);
+  ~PostgresReader();
 
   // The newest `limit` micro-batches of every server, newest first.
   absl::StatusOr<v1::ListBatchesResponse> ListBatches(uint32_t limit);
@@ -46,10 +46,10 @@ class PostgresReader {
   // Runs `fill(tx, out)` in a read transaction on this reader's connection and returns `out`;
   // `out` starts afresh on each attempt, as PgConnection::Run may retry on a new connection.
   template <typename T, typename Fill>
-  absl::StatusOr<T> Read(const std::string& doing, Fill fill) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<T> Read(const std::string& doing, Fill fill);
 
-  absl::Mutex mu_;  // serialises the admin API's and uploads' reads on the one connection
-  PgConnection conn_ ABSL_GUARDED_BY(mu_);
+  struct Session;  // the connection, and the mutex that serialises its use (postgres_reader.cc)
+  const std::unique_ptr<Session> session_;
 };
 
 }  // namespace ingest::server

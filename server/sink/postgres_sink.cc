@@ -3,22 +3,33 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/logging.h"
 #include "server/sink/batch_transaction.h"
 #include "server/sink/migrations.h"
+#include "server/sink/pg_connection.h"
 
 namespace ingest::server {
 
+struct PostgresSink::Connections {
+  explicit Connections(const std::string& conninfo)
+      : writer(conninfo, CreateStagingTables), lookup(conninfo) {}
+  absl::Mutex write_mu;  // serialises the batch writer's connection (and recovery's writes)
+  PgConnection writer ABSL_GUARDED_BY(write_mu);
+  absl::Mutex lookup_mu;  // serialises the connection for migrations and producers' state
+  PgConnection lookup ABSL_GUARDED_BY(lookup_mu);
+};
+
 PostgresSink::PostgresSink(PostgresSinkOptions options)
-    : options_(std::move(options)),
-      writer_(options_.conninfo, CreateStagingTables),
-      lookup_(options_.conninfo) {}
+    : options_(std::move(options)), db_(std::make_unique<Connections>(options_.conninfo)) {}
+
+PostgresSink::~PostgresSink() = default;
 
 absl::Status PostgresSink::Prepare() {
-  absl::MutexLock lock(&lookup_mu_);
+  absl::MutexLock lock(&db_->lookup_mu);
   std::vector<int> applied;
   absl::Status migrated;
-  absl::Status st = lookup_.Run("preparing the database", [&](pqxx::connection& conn) {
+  absl::Status st = db_->lookup.Run("preparing the database", [&](pqxx::connection& conn) {
     auto result = ApplyMigrations(conn);
     if (!result.ok()) {
       migrated = result.status();
@@ -38,19 +49,19 @@ absl::Status PostgresSink::Prepare() {
 }
 
 absl::StatusOr<CommitResult> PostgresSink::Write(const SealedBatch& batch) {
-  absl::MutexLock lock(&write_mu_);
+  absl::MutexLock lock(&db_->write_mu);
   CommitResult result;
   BatchTransactionOptions opts{options_.server_id, options_.update_on_conflict};
-  absl::Status st = writer_.Run(absl::StrCat("writing batch ", batch.batch_id),
-                                [&](pqxx::connection& conn) { result = WriteBatch(conn, batch, opts); });
+  absl::Status st = db_->writer.Run(absl::StrCat("writing batch ", batch.batch_id),
+                                    [&](pqxx::connection& conn) { result = WriteBatch(conn, batch, opts); });
   if (!st.ok()) return st;
   return result;
 }
 
 absl::StatusOr<std::optional<ProducerRecord>> PostgresSink::LoadProducer(const std::string& producer_id) {
-  absl::MutexLock lock(&lookup_mu_);
+  absl::MutexLock lock(&db_->lookup_mu);
   std::optional<ProducerRecord> record;
-  absl::Status st = lookup_.Run("loading producer state", [&](pqxx::connection& conn) {
+  absl::Status st = db_->lookup.Run("loading producer state", [&](pqxx::connection& conn) {
     record.reset();
     pqxx::work tx(conn);
     auto head = tx.exec_params(
@@ -85,9 +96,9 @@ absl::StatusOr<std::optional<ProducerRecord>> PostgresSink::LoadProducer(const s
 }
 
 absl::StatusOr<uint64_t> PostgresSink::LastBatchId() {
-  absl::MutexLock lock(&lookup_mu_);
+  absl::MutexLock lock(&db_->lookup_mu);
   uint64_t last = 0;
-  absl::Status st = lookup_.Run("reading the last batch id", [&](pqxx::connection& conn) {
+  absl::Status st = db_->lookup.Run("reading the last batch id", [&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     auto r = tx.exec_params("SELECT coalesce(max(batch_id), 0) FROM ingest_batches WHERE server_id = $1",
                             options_.server_id);

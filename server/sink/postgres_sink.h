@@ -6,10 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/model/event_sink.h"
-#include "server/sink/pg_connection.h"
 
 namespace ingest::server {
 
@@ -23,6 +21,7 @@ struct PostgresSinkOptions {
 class PostgresSink final : public EventSink {
  public:
   explicit PostgresSink(PostgresSinkOptions options);
+  ~PostgresSink() override;
 
   // Connects, applies pending migrations and forgets producers idle past the TTL. Call (and
   // retry) before anything else.
@@ -33,11 +32,9 @@ class PostgresSink final : public EventSink {
   absl::StatusOr<uint64_t> LastBatchId() override;
 
  private:
-  PostgresSinkOptions options_;
-  absl::Mutex write_mu_;  // serialises the batch writer's connection (and recovery's writes)
-  PgConnection writer_ ABSL_GUARDED_BY(write_mu_);
-  absl::Mutex lookup_mu_;  // serialises the connection for migrations and producers' state
-  PgConnection lookup_ ABSL_GUARDED_BY(lookup_mu_);
+  const PostgresSinkOptions options_;
+  struct Connections;  // one for batch writes, one for the rest (postgres_sink.cc)
+  const std::unique_ptr<Connections> db_;
 };
 
 }  // namespace ingest::server

@@ -1,6 +1,6 @@
-#include "server/sink/stored_event.h"
-
 #include <pqxx/pqxx>
+
+#include "server/sink/stored_event_sql.h"
 
 namespace ingest::server {
 namespace {

@@ -1,9 +1,8 @@
-// The SQL behind AdminService.WhereIsEvent: an event's user_events row with the batch that wrote
-// it, and its newest rejected_events row.
+// What the database holds of one event, for AdminService.WhereIsEvent: its user_events row with
+// the batch that wrote it, and its newest rejected_events row (the SQL: stored_event_sql.h).
 #pragma once
 
 #include <optional>
-#include <pqxx/transaction_base>
 #include <string>
 
 #include "common/event_row.h"
@@ -38,7 +37,5 @@ struct StoredEvent {
   std::optional<CommittedEvent> committed;
   std::optional<RejectedEvent> rejected;
 };
-
-StoredEvent LookupStoredEvent(pqxx::transaction_base& tx, const std::string& event_id);
 
 }  // namespace ingest::server

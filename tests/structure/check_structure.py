@@ -4,8 +4,9 @@
 Rules (each violation is printed as FILE:LINE: message, and the exit status is 1):
   - includes: a server stage includes only the stages below it (DEPENDENCIES); the clients
     (generator-client/, file-bridge/, admin-cli/) include common/ and themselves, never server/;
-    common/ includes no server or database header; only server/sink/ includes libpqxx or libpq;
-    no source file includes tests/.
+    common/ includes no server or database header; only server/sink/ includes libpqxx or libpq,
+    and the sink's headers that other folders include do not bring it in, even through another
+    sink header; no source file includes tests/.
   - sizes: a source file under server/ has at most MAX_FILE_LINES lines, a function at most
     MAX_FUNCTION_LINES (from its first line to its closing brace).
   - docs: docs/architecture.md shows the same table as DEPENDENCIES.
@@ -189,6 +190,45 @@ def check_docs(repo):
     return problems
 
 
+def includes_of(lines):
+    """(line number, header) of each #include."""
+    for number, line in enumerate(lines, 1):
+        match = INCLUDE_RE.match(line)
+        if match:
+            yield number, match.group(2)
+
+
+def database_path(header, files, seen=()):
+    """The chain of sink headers through which `header` brings in a database header, or None."""
+    lines = files.get(header)
+    if lines is None or header in seen:
+        return None
+    for _, included in includes_of(lines):
+        if component_of_include(included) == "database":
+            return [header, included]
+        if included.startswith("server/sink/"):
+            rest = database_path(included, files, seen + (header,))
+            if rest:
+                return [header] + rest
+    return None
+
+
+def check_sink_headers(rel, lines, files):
+    """Outside the sink, no included sink header may bring libpqxx in."""
+    component = component_of_file(rel)
+    if component in (None, "sink") or component not in DEPENDENCIES:
+        return []
+    problems = []
+    for number, header in includes_of(lines):
+        if not header.startswith("server/sink/"):
+            continue
+        chain = database_path(header, files)
+        if chain:
+            problems.append(f"{rel}:{number}: includes {header}, which brings in {chain[-1]} "
+                            f"({' -> '.join(chain)}): keep libpqxx out of the sink's public headers")
+    return problems
+
+
 def source_files(repo):
     roots = ["common", "server"] + CLIENTS
     for root in roots:
@@ -201,11 +241,14 @@ def source_files(repo):
 
 
 def check(repo):
-    problems = []
+    files = {}
     for rel, path in source_files(repo):
         with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
+            files[rel] = f.read().splitlines()
+    problems = []
+    for rel, lines in files.items():
         problems += check_includes(rel, lines)
+        problems += check_sink_headers(rel, lines, files)
         problems += check_sizes(rel, lines)
     problems += check_docs(repo)
     return problems

@@ -73,6 +73,19 @@ class StructureTest(unittest.TestCase):
         self.assertIn("server/admin/reader.cc:1:", problems[0])
         self.assertIn("only server/sink/ talks to PostgreSQL", problems[0])
 
+    def test_a_sink_header_included_elsewhere_may_not_bring_in_libpqxx(self):
+        self.write("server/sink/pg_connection.h", "#include <pqxx/connection>\n")
+        self.write("server/sink/postgres_reader.h", '#include "server/sink/pg_connection.h"\n')
+        self.write("server/sink/postgres_reader.cc", '#include "server/sink/pg_connection.h"\n')
+        self.write("server/sink/stored_event.h", "#include <string>\n")
+        self.write("server/admin/where_is_event.h", '#include "server/sink/stored_event.h"\n')
+        self.write("server/admin/admin_service.h", '#include "common/clock.h"\n#include "server/sink/postgres_reader.h"\n')
+        problems = self.problems()
+        self.assertEqual(len(problems), 1, problems)
+        self.assertTrue(problems[0].startswith(
+            "server/admin/admin_service.h:2: includes server/sink/postgres_reader.h, which brings in pqxx/connection "
+            "(server/sink/postgres_reader.h -> server/sink/pg_connection.h -> pqxx/connection)"), problems[0])
+
     def test_product_code_may_not_include_tests(self):
         self.write("server/intake/producers.cc", '#include "tests/testing/memory_sink.h"\n')
         self.assertIn("test-only code", self.problems()[0])
