@@ -11,7 +11,7 @@ namespace {
 
 // An id a rejection can carry into rejected_events.event_id: a PostgreSQL TEXT holds no NUL.
 bool IsValidId(const std::string& id) {
-  return !id.empty() && id.size() <= kMaxIdBytes && IsValidUtf8(id) && id.find('\0') == std::string::npos;
+  return !id.empty() && id.size() <= kMaxIdBytes && IsStorableText(id);
 }
 
 std::optional<Problem> ReadText(const CsvField& cell, size_t max_bytes, std::string* out) {

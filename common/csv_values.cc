@@ -257,6 +257,11 @@ std::optional<Problem> CheckTextCell(absl::string_view text, size_t size, size_t
   if (!IsValidUtf8(text)) {
     return Problem{code::kBadUtf8, absl::StrCat("the value ", QuoteValue(text), " is not valid UTF-8")};
   }
+  if (text.find('\0') != absl::string_view::npos) {
+    return Problem{code::kBadUtf8,
+                   absl::StrCat("the value ", QuoteValue(text),
+                                " holds a NUL character, which PostgreSQL text cannot store")};
+  }
   return std::nullopt;
 }
 

@@ -4,6 +4,10 @@
 
 namespace ingest {
 
+bool IsStorableText(absl::string_view text) {
+  return text.find('\0') == absl::string_view::npos && IsValidUtf8(text);
+}
+
 bool IsValidUtf8(absl::string_view text) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const size_t n = text.size();

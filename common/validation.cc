@@ -8,7 +8,7 @@
 namespace ingest {
 namespace {
 
-// A text field: `required` means 1..max bytes, otherwise 0..max; always valid UTF-8.
+// A text field: `required` means 1..max bytes, otherwise 0..max; always valid UTF-8 without NUL.
 std::optional<Problem> CheckText(absl::string_view field, const std::string& value, size_t max,
                                  bool required) {
   if (required && value.empty()) {
@@ -20,6 +20,10 @@ std::optional<Problem> CheckText(absl::string_view field, const std::string& val
   }
   if (!IsValidUtf8(value)) {
     return Problem{code::kBadUtf8, absl::StrCat(field, " is not valid UTF-8")};
+  }
+  if (const size_t nul = value.find('\0'); nul != std::string::npos) {
+    return Problem{code::kBadUtf8, absl::StrCat(field, " holds a NUL character (byte ", nul + 1,
+                                                "), which PostgreSQL text cannot store")};
   }
   return std::nullopt;
 }

@@ -23,7 +23,8 @@ WindowItem BuildWindowItem(const ReceivedBatch& received, absl::Time now) {
     if (auto problem = ValidateEvent(e, now)) {
       v1::Rejection* r = item.ack.add_rejections();
       r->set_index(i);
-      r->set_event_id(IsValidUtf8(e.event_id()) ? e.event_id() : "");
+      // rejected_events.event_id is TEXT: an id it cannot hold is left out (the payload keeps it).
+      r->set_event_id(IsStorableText(e.event_id()) ? e.event_id() : "");
       r->set_reason(problem->reason);
       r->set_code(problem->code);
       item.rejects.push_back(RejectedRow{static_cast<uint32_t>(i), r->event_id(), problem->code,

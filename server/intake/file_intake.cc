@@ -16,7 +16,7 @@ namespace {
 
 // rejected_events.payload is TEXT: a row that is not valid UTF-8 (or holds NUL) is stored escaped.
 std::string PayloadOf(const std::string& raw) {
-  if (IsValidUtf8(raw) && raw.find('\0') == std::string::npos) return raw;
+  if (IsStorableText(raw)) return raw;
   return absl::StrCat("(invalid UTF-8) ", absl::CHexEscape(raw));
 }
 

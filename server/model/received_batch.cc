@@ -52,6 +52,10 @@ absl::StatusOr<ReceivedBatch> ParseReceivedBatch(absl::string_view bytes) {
   if (!IsValidUtf8(wire.producer_id())) {
     return absl::InvalidArgumentError("producer_id is not valid UTF-8");
   }
+  if (!IsStorableText(wire.producer_id())) {
+    return absl::InvalidArgumentError(
+        "producer_id holds a NUL character, which PostgreSQL text cannot store");
+  }
   ReceivedBatch out;
   out.wire_bytes = bytes.size();
   out.content_hash = HashEvents(wire.events());

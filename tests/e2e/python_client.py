@@ -136,6 +136,25 @@ def main():
         if "different content" not in error.details():
             fail(f"the status message does not say 'different content': {error.details()!r}")
         log(f"ok: {error.details()!r}")
+
+    # A NUL character is valid UTF-8 but PostgreSQL text cannot hold it: the ack must say so,
+    # rather than accept the event and have the database refuse it later.
+    nul_batch = make_batch(4, [1, 1])
+    nul_batch.events[0].product_name = "Desk\x00lamp"
+    nul_id = nul_batch.events[0].event_id
+    log(f"streaming batch 4, whose event {nul_id} has a NUL in product_name")
+    nul_acks = stream(stub, [nul_batch])
+    check_eq([(1, 1)], [(a.accepted, a.rejected) for a in nul_acks], "(accepted, rejected) of batch 4")
+    check_eq("bad_utf8", nul_acks[0].rejections[0].code, "code of the event with a NUL")
+    check_eq("product_name holds a NUL character (byte 5), which PostgreSQL text cannot store",
+             nul_acks[0].rejections[0].reason, "reason of the event with a NUL")
+    flush(admin)
+    check_eq("0", sql(f"SELECT count(*) FROM user_events WHERE event_id = '{nul_id}'"),
+             "rows of the event with a NUL in user_events")
+    check_eq("0|bad_utf8", sql(f"SELECT position, code FROM rejected_events WHERE event_id = '{nul_id}'"),
+             "the event with a NUL in rejected_events (position|code)")
+    check_eq("1", sql(f"SELECT count(*) FROM user_events WHERE event_id = '{nul_batch.events[1].event_id}'"),
+             "the other event of batch 4 in user_events")
     log("all client checks passed")
 
 

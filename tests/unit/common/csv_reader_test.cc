@@ -371,7 +371,7 @@ TEST(CsvReaderBadRowTest, ABadRowKeepsItsEventIdAndTheCellsThatCouldBeRead) {
   EXPECT_EQ(r.rows[2].problem->code, "bad_utf8");
   EXPECT_EQ(r.rows[2].event.event_id(), "");
   EXPECT_EQ(r.rows[2].raw, "bad\xFF,u1,view,p1,Mug,Kitchen,12.99,2,2025-05-01T10:00:00Z,s1,mobile");
-  EXPECT_EQ(r.rows[3].problem->code, "bad_enum");
+  EXPECT_EQ(r.rows[3].problem->code, "bad_utf8") << "a NUL is found before the bad device type";
   EXPECT_EQ(r.rows[3].event.event_id(), "");  // rejected_events.event_id is TEXT, which holds no NUL
 }
 

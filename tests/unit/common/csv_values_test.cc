@@ -217,6 +217,9 @@ TEST(CheckTextCellTest, LengthCountsTheFullValueAndTextMustBeUtf8) {
             (Problem{"too_long", "the value is 300 bytes long; the limit is 255"}));
   EXPECT_EQ(CheckTextCell("caf\xE9", 4, 255),
             (Problem{"bad_utf8", "the value \"caf\\xe9\" is not valid UTF-8"}));
+  EXPECT_EQ(CheckTextCell(std::string("a\0b", 3), 3, 255),
+            (Problem{"bad_utf8",
+                     "the value \"a\\x00b\" holds a NUL character, which PostgreSQL text cannot store"}));
 }
 
 TEST(PrintableTextTest, EscapesWhatIsNotPrintableUtf8AndCutsLongText) {

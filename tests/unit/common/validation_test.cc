@@ -99,6 +99,11 @@ TEST_P(RequiredIdTest, InvalidUtf8IsBadUtf8) {
   }
 }
 
+TEST_P(RequiredIdTest, ANulCharacterIsBadUtf8NamingItsByte) {
+  ExpectProblem(With(std::string("ab\0c", 4)), code::kBadUtf8, GetParam(),
+                "holds a NUL character (byte 3), which PostgreSQL text cannot store");
+}
+
 TEST_P(RequiredIdTest, MultiByteTextIsCountedInBytes) {
   ExpectValid(With(Repeat("é", 25)));  // 50 bytes
   ExpectProblem(With(Repeat("é", 26)), code::kTooLong, GetParam(), "52 bytes");
@@ -134,6 +139,11 @@ TEST_P(OptionalTextTest, OneByteOverTheLimitIsTooLong) {
 
 TEST_P(OptionalTextTest, InvalidUtf8IsBadUtf8) {
   ExpectProblem(With("caf\xe9"), code::kBadUtf8, GetParam().field);
+}
+
+TEST_P(OptionalTextTest, ANulCharacterIsBadUtf8) {
+  // Valid UTF-8, but PostgreSQL would refuse the row after the ack said it was accepted.
+  ExpectProblem(With(std::string("\0", 1)), code::kBadUtf8, GetParam().field, "NUL character (byte 1)");
 }
 
 INSTANTIATE_TEST_SUITE_P(Texts, OptionalTextTest,

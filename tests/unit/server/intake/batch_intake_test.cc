@@ -52,5 +52,27 @@ TEST(BatchIntakeTest, ValidEventsBecomeRowsAndInvalidOnesRejectionsWithTheirInde
   EXPECT_NE(item.ack.rejections(0).reason().find("price_cents"), std::string::npos);
 }
 
+TEST(BatchIntakeTest, AnEventWithANulIsRejectedAndItsIdLeftOutOfTheRejection) {
+  v1::EventBatch b;
+  b.set_producer_id("gen-1");
+  b.set_sequence(1);
+  v1::Event named = Valid("e1");
+  named.set_product_name(std::string("Mug\0", 4));
+  *b.add_events() = named;
+  *b.add_events() = Valid(std::string("e\0", 2));
+  WindowItem item = BuildWindowItem(b, kNow);
+  EXPECT_TRUE(item.events.empty()) << "the ack tells the truth: neither event can be stored";
+  ASSERT_EQ(item.ack.rejections_size(), 2);
+  EXPECT_EQ(item.ack.rejections(0).code(), "bad_utf8");
+  EXPECT_EQ(item.ack.rejections(0).reason(),
+            "product_name holds a NUL character (byte 4), which PostgreSQL text cannot store");
+  EXPECT_EQ(item.ack.rejections(0).event_id(), "e1");
+  EXPECT_EQ(item.ack.rejections(1).event_id(), "") << "rejected_events.event_id cannot hold a NUL";
+  ASSERT_EQ(item.rejects.size(), 2u);
+  EXPECT_EQ(item.rejects[1].event_id, "");
+  EXPECT_EQ(item.rejects[1].payload.find('\0'), std::string::npos) << "the payload is stored escaped";
+  EXPECT_NE(item.rejects[1].payload.find("e\\000"), std::string::npos) << item.rejects[1].payload;
+}
+
 }  // namespace
 }  // namespace ingest::server

@@ -91,6 +91,10 @@ TEST(ReceivedBatchTest, BytesThatAreNotABatchOrAProducerThatIsNotUtf8AreRefused)
   auto st = ParseReceivedBatch(w.SerializeAsString()).status();
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(st.message(), "producer_id is not valid UTF-8");
+  w.set_producer_id(std::string("gen\0-1", 6));
+  st = ParseReceivedBatch(w.SerializeAsString()).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.message(), "producer_id holds a NUL character, which PostgreSQL text cannot store");
 }
 
 TEST(ReceivedBatchTest, TheLogRecordKeepsTheBytesAsReceivedAndDecodesToTheSameItem) {
