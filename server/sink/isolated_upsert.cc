@@ -8,6 +8,7 @@
 #include "common/validation.h"
 #include "server/sink/batch_transaction.h"
 #include "server/sink/pg_errors.h"
+#include "server/sink/refused_rows.h"
 
 namespace ingest::server {
 namespace {
@@ -39,40 +40,48 @@ uint32_t BatchIndex(const WindowItem& item, size_t j) {
 }  // namespace
 
 IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch, const std::string& upsert_sql) {
-  // Only the last occurrence of an event_id counts (the later position wins), as in the bulk path.
+  // Only the last occurrence of an event_id counts (the later position wins), as in the bulk path,
+  // so the rows left have distinct ids and any split of them upserts the same.
   absl::flat_hash_map<std::string, std::pair<size_t, size_t>> last;
   for (size_t i = 0; i < batch.items.size(); ++i) {
     for (size_t j = 0; j < batch.items[i].events.size(); ++j)
       last[batch.items[i].events[j].event_id] = {i, j};
   }
-  IsolatedUpsertResult result;
+  std::vector<std::pair<size_t, size_t>> rows;  // (item, event) in batch order
   for (size_t i = 0; i < batch.items.size(); ++i) {
-    const WindowItem& item = batch.items[i];
-    for (size_t j = 0; j < item.events.size(); ++j) {
-      const EventRow& e = item.events[j];
-      if (last[e.event_id] != std::make_pair(i, j)) continue;
-      try {
-        pqxx::subtransaction row(tx, "row");
-        row.exec("TRUNCATE ingest_staging");
-        {
-          pqxx::stream_to out = OpenEventStaging(row);
-          StageEvent(out, 0, e, item);
-          out.complete();
-        }
-        auto counts = row.exec_params(upsert_sql, batch.batch_id);
-        row.commit();
-        result.inserted += counts[0][0].as<uint32_t>();
-        result.updated += counts[0][1].as<uint32_t>();
-      } catch (const pqxx::sql_error& err) {
-        const std::string state = err.sqlstate();
-        if (ClassifySqlState(state) != PgErrorKind::kData) throw;  // not the row's fault
-        result.refused.push_back(
-            RefusedRow{&item, RejectedRow{BatchIndex(item, j), e.event_id, code::kDbRefused,
-                                          absl::StrCat("PostgreSQL refused the row: ", FirstLine(err.what()),
-                                                       " (SQLSTATE ", state, ")"),
-                                          RowPayload(e)}});
-      }
+    for (size_t j = 0; j < batch.items[i].events.size(); ++j) {
+      if (last[batch.items[i].events[j].event_id] == std::make_pair(i, j)) rows.emplace_back(i, j);
     }
+  }
+  IsolatedUpsertResult result;
+  auto write = [&](size_t first, size_t end) -> std::optional<std::string> {
+    try {
+      pqxx::subtransaction part(tx, "rows");
+      part.exec("TRUNCATE ingest_staging");
+      {
+        pqxx::stream_to out = OpenEventStaging(part);
+        for (size_t r = first; r < end; ++r) {
+          const WindowItem& item = batch.items[rows[r].first];
+          StageEvent(out, static_cast<int>(r), item.events[rows[r].second], item);
+        }
+        out.complete();
+      }
+      auto counts = part.exec_params(upsert_sql, batch.batch_id);
+      part.commit();
+      result.inserted += counts[0][0].as<uint32_t>();
+      result.updated += counts[0][1].as<uint32_t>();
+      return std::nullopt;
+    } catch (const pqxx::sql_error& err) {
+      if (ClassifySqlState(err.sqlstate()) != PgErrorKind::kData) throw;  // not the rows' fault
+      return absl::StrCat("PostgreSQL refused the row: ", FirstLine(err.what()), " (SQLSTATE ",
+                          err.sqlstate(), ")");
+    }
+  };
+  for (const RefusedRowIndex& r : IsolateRefused(rows.size(), write)) {
+    const WindowItem& item = batch.items[rows[r.row].first];
+    const EventRow& e = item.events[rows[r.row].second];
+    result.refused.push_back(RefusedRow{&item, RejectedRow{BatchIndex(item, rows[r.row].second), e.event_id,
+                                                           code::kDbRefused, r.error, RowPayload(e)}});
   }
   return result;
 }

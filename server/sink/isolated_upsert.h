@@ -1,6 +1,7 @@
-// The upsert of a batch one row at a time, each under its own savepoint, used only after
-// PostgreSQL refused the batch for a data reason (SQLSTATE class 22 or 23): the refused rows are
-// set apart as db_refused rejects and every other row is stored.
+// The upsert of a batch in parts, each under its own savepoint, used only after PostgreSQL
+// refused the batch for a data reason (SQLSTATE class 22 or 23): the rows are tried in halves
+// and a refused half is halved again (refused_rows.h), so the refused rows are set apart as
+// db_refused rejects in O(k·log n) statements and every other row is stored.
 #pragma once
 
 #include <pqxx/pqxx>

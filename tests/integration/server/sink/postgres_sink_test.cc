@@ -206,6 +206,26 @@ TEST_F(PostgresSinkTest, RowsPostgresRefusesBecomeDbRefusedRejectsAndTheRestComm
   EXPECT_EQ(db_.Scalar("SELECT rejected FROM ingest_batches"), "3");
 }
 
+TEST_F(PostgresSinkTest, AFewRefusedRowsInALargeBatchAreFoundAndEveryOtherRowCommitsOnce) {
+  db_.Query("ALTER TABLE user_events ADD CONSTRAINT refuse_me CHECK (product_id <> 'refuse-me')");
+  std::vector<EventRow> rows;
+  for (int i = 0; i < 500; ++i) {
+    EventRow row = SampleRow("e" + std::to_string(i));
+    if (i == 3 || i == 250 || i == 499) row.product_id = "refuse-me";
+    rows.push_back(row);
+  }
+  rows.push_back(SampleRow("e10", 777));  // a repeated id: the later position wins, also here
+  auto result = sink_->Write(SampleBatch(1, {SampleItem("gen-big", 1, rows)}));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->inserted, 497u);
+  EXPECT_EQ(result->refused, 3u);
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM user_events"), "497");
+  EXPECT_EQ(db_.Scalar("SELECT product_price FROM user_events WHERE event_id = 'e10'"), "7.77");
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(position::text, ',' ORDER BY position) FROM rejected_events "
+                       "WHERE code = 'db_refused'"),
+            "3,250,499");
+}
+
 TEST(PostgresSinkErrorsTest, AnUnreachableDatabaseIsUnavailableWithTheReason) {
   PostgresSink sink(PostgresSinkOptions{"host=127.0.0.1 port=1 dbname=x user=x connect_timeout=2", "s"});
   absl::Status st = sink.Prepare();
