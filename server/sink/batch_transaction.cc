@@ -176,7 +176,7 @@ uint32_t InsertRejects(pqxx::work& tx, const SealedBatch& batch, const BatchTran
           .affected_rows());
 }
 
-// One attempt at the batch's transaction; `isolate` upserts row by row (see isolated_upsert.h).
+// One attempt at the batch's transaction; `isolate` upserts in halves (see isolated_upsert.h).
 CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch,
                             const BatchTransactionOptions& opts, bool isolate) {
   const absl::Time start = absl::Now();
@@ -223,7 +223,7 @@ CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch,
   } catch (const pqxx::sql_error& e) {
     if (ClassifySqlState(e.sqlstate()) != PgErrorKind::kData) throw;
     Logger("sink")->warn(
-        "PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it row by row to "
+        "PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it in halves to "
         "set the refused rows apart as db_refused",
         batch.batch_id, e.sqlstate());
   }
