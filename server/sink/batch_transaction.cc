@@ -11,6 +11,7 @@
 #include "server/sink/file_rows.h"
 #include "server/sink/isolated_upsert.h"
 #include "server/sink/pg_errors.h"
+#include "server/sink/upsert_sql.h"
 
 namespace ingest::server {
 namespace {
@@ -22,39 +23,14 @@ const std::vector<std::string> kRejectColumns = {"source", "origin",  "position"
                                                  "reason", "payload", "received_us", "file_sha256"};
 const std::vector<std::string> kAckColumns = {"producer_id", "sequence", "content_hash", "ack", "seen_us"};
 
-std::string Ts(const std::string& micros_column) {
-  return absl::StrCat("(timestamptz 'epoch' + ", micros_column, " * interval '1 microsecond')");
-}
+std::string Ts(const std::string& micros_column) { return TimestampFromMicros(micros_column); }
 
 // bytea in COPY text format: \x and hex digits (the escaper doubles the backslash).
 std::string ByteaText(const std::string& bytes) { return absl::StrCat("\\x", absl::BytesToHexString(bytes)); }
 
-std::string UpsertSql(bool update_on_conflict) {
-  std::string conflict =
-      update_on_conflict
-          ? "ON CONFLICT (event_id) DO UPDATE SET user_id = EXCLUDED.user_id, "
-            "event_type = EXCLUDED.event_type, product_id = EXCLUDED.product_id, "
-            "product_name = EXCLUDED.product_name, product_category = EXCLUDED.product_category, "
-            "product_price = EXCLUDED.product_price, quantity = EXCLUDED.quantity, "
-            "total_price = EXCLUDED.total_price, event_timestamp = EXCLUDED.event_timestamp, "
-            "event_date = EXCLUDED.event_date, session_id = EXCLUDED.session_id, "
-            "device_type = EXCLUDED.device_type, source = EXCLUDED.source, "
-            "batch_id = EXCLUDED.batch_id, updated_at = now() "
-            "RETURNING (xmax = 0) AS inserted"
-          : "ON CONFLICT (event_id) DO NOTHING RETURNING true AS inserted";
-  // Within a batch the later position wins: keep the highest ord of each event_id.
-  return absl::StrCat(
-      "WITH src AS (SELECT DISTINCT ON (event_id) *, ", Ts("event_us"),
-      " AS ts FROM ingest_staging ORDER BY event_id, ord DESC), "
-      "up AS (INSERT INTO user_events (event_id, user_id, event_type, product_id, product_name, "
-      "product_category, product_price, quantity, total_price, event_timestamp, event_date, "
-      "session_id, device_type, source, batch_id) "
-      "SELECT event_id, user_id, event_type, product_id, NULLIF(product_name, ''), "
-      "NULLIF(product_category, ''), price_cents::numeric / 100, quantity, "
-      "price_cents::numeric * quantity / 100, ts, (ts AT TIME ZONE 'UTC')::date, "
-      "NULLIF(session_id, ''), NULLIF(device_type, ''), source, $1 FROM src ",
-      conflict, ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up");
-}
+}  // namespace
+
+namespace {
 
 void StageEvents(pqxx::work& tx, const SealedBatch& batch) {
   pqxx::stream_to out = OpenEventStaging(tx);
@@ -135,6 +111,7 @@ void CreateStagingTables(pqxx::connection& conn) {
   tx.exec(
       "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_acks (producer_id TEXT, sequence BIGINT, "
       "content_hash BYTEA, ack BYTEA, seen_us BIGINT) ON COMMIT DELETE ROWS");
+  tx.exec(IsolateFunctionSql());
 }
 
 namespace {
@@ -185,13 +162,13 @@ CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch,
   CommitResult result;
   std::vector<RefusedRow> refused;
   if (isolate) {
-    IsolatedUpsertResult r = UpsertIsolated(tx, batch, UpsertSql(opts.update_on_conflict));
+    IsolatedUpsertResult r = UpsertIsolated(tx, batch, UpsertSql(opts.update_on_conflict, true));
     result.inserted = r.inserted;
     result.updated = r.updated;
     refused = std::move(r.refused);
   } else {
     StageEvents(tx, batch);
-    auto counts = tx.exec_params(UpsertSql(opts.update_on_conflict), batch.batch_id);
+    auto counts = tx.exec_params(UpsertSql(opts.update_on_conflict, false), batch.batch_id);
     result.inserted = counts[0][0].as<uint32_t>();
     result.updated = counts[0][1].as<uint32_t>();
   }

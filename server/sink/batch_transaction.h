@@ -22,7 +22,8 @@ struct BatchTransactionOptions {
 pqxx::stream_to OpenEventStaging(pqxx::transaction_base& tx);
 void StageEvent(pqxx::stream_to& out, int ord, const EventRow& e, const WindowItem& item);
 
-// Creates the session's temporary staging tables (emptied at each commit).
+// Creates the session's temporary staging tables (emptied at each commit) and the function that
+// isolates refused rows (isolated_upsert.h).
 void CreateStagingTables(pqxx::connection& conn);
 
 // Writes `batch` in one transaction, or nothing when its ingest_batches row already exists.

@@ -7,8 +7,6 @@
 #include "common/event_row.h"
 #include "common/validation.h"
 #include "server/sink/batch_transaction.h"
-#include "server/sink/pg_errors.h"
-#include "server/sink/refused_rows.h"
 
 namespace ingest::server {
 namespace {
@@ -39,50 +37,52 @@ uint32_t BatchIndex(const WindowItem& item, size_t j) {
 
 }  // namespace
 
-IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch, const std::string& upsert_sql) {
+IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch,
+                                    const std::string& upsert_range_sql) {
   // Only the last occurrence of an event_id counts (the later position wins), as in the bulk path,
-  // so the rows left have distinct ids and any split of them upserts the same.
+  // so the rows staged have distinct ids and any split of them upserts the same.
   absl::flat_hash_map<std::string, std::pair<size_t, size_t>> last;
   for (size_t i = 0; i < batch.items.size(); ++i) {
     for (size_t j = 0; j < batch.items[i].events.size(); ++j)
       last[batch.items[i].events[j].event_id] = {i, j};
   }
-  std::vector<std::pair<size_t, size_t>> rows;  // (item, event) in batch order
-  for (size_t i = 0; i < batch.items.size(); ++i) {
-    for (size_t j = 0; j < batch.items[i].events.size(); ++j) {
-      if (last[batch.items[i].events[j].event_id] == std::make_pair(i, j)) rows.emplace_back(i, j);
+  std::vector<std::pair<size_t, size_t>> rows;  // (item, event) by ord
+  {
+    pqxx::stream_to out = OpenEventStaging(tx);
+    for (size_t i = 0; i < batch.items.size(); ++i) {
+      const WindowItem& item = batch.items[i];
+      for (size_t j = 0; j < item.events.size(); ++j) {
+        if (last[item.events[j].event_id] != std::make_pair(i, j)) continue;
+        StageEvent(out, static_cast<int>(rows.size()), item.events[j], item);
+        rows.emplace_back(i, j);
+      }
     }
+    out.complete();
   }
   IsolatedUpsertResult result;
-  auto write = [&](size_t first, size_t end) -> std::optional<std::string> {
-    try {
-      pqxx::subtransaction part(tx, "rows");
-      part.exec("TRUNCATE ingest_staging");
-      {
-        pqxx::stream_to out = OpenEventStaging(part);
-        for (size_t r = first; r < end; ++r) {
-          const WindowItem& item = batch.items[rows[r].first];
-          StageEvent(out, static_cast<int>(r), item.events[rows[r].second], item);
-        }
-        out.complete();
-      }
-      auto counts = part.exec_params(upsert_sql, batch.batch_id);
-      part.commit();
-      result.inserted += counts[0][0].as<uint32_t>();
-      result.updated += counts[0][1].as<uint32_t>();
-      return std::nullopt;
-    } catch (const pqxx::sql_error& err) {
-      if (ClassifySqlState(err.sqlstate()) != PgErrorKind::kData) throw;  // not the rows' fault
-      return absl::StrCat("PostgreSQL refused the row: ", FirstLine(err.what()), " (SQLSTATE ",
-                          err.sqlstate(), ")");
+  auto parts = tx.exec_params(
+      "SELECT first_ord, inserted, updated, refused_state, refused_message "
+      "FROM pg_temp.ingest_isolate($1, $2, $3)",
+      upsert_range_sql, batch.batch_id, static_cast<int>(rows.size()));
+  for (const auto& part : parts) {
+    if (part[3].is_null()) {
+      result.inserted += part[1].as<uint32_t>();
+      result.updated += part[2].as<uint32_t>();
+      continue;
     }
-  };
-  for (const RefusedRowIndex& r : IsolateRefused(rows.size(), write)) {
-    const WindowItem& item = batch.items[rows[r.row].first];
-    const EventRow& e = item.events[rows[r.row].second];
-    result.refused.push_back(RefusedRow{&item, RejectedRow{BatchIndex(item, rows[r.row].second), e.event_id,
-                                                           code::kDbRefused, r.error, RowPayload(e)}});
+    const auto [i, j] = rows.at(part[0].as<size_t>());
+    const WindowItem& item = batch.items[i];
+    const EventRow& e = item.events[j];
+    result.refused.push_back(RefusedRow{
+        &item, RejectedRow{BatchIndex(item, j), e.event_id, code::kDbRefused,
+                           absl::StrCat("PostgreSQL refused the row: ", FirstLine(part[4].as<std::string>()),
+                                        " (SQLSTATE ", part[3].as<std::string>(), ")"),
+                           RowPayload(e)}});
   }
+  // In batch order, as rejected_events lists them.
+  std::sort(result.refused.begin(), result.refused.end(), [](const RefusedRow& a, const RefusedRow& b) {
+    return std::make_pair(a.item, a.reject.position) < std::make_pair(b.item, b.reject.position);
+  });
   return result;
 }
 

@@ -1,7 +1,9 @@
-// The upsert of a batch in parts, each under its own savepoint, used only after PostgreSQL
-// refused the batch for a data reason (SQLSTATE class 22 or 23): the rows are tried in halves
-// and a refused half is halved again (refused_rows.h), so the refused rows are set apart as
-// db_refused rejects in O(k·log n) statements and every other row is stored.
+// The upsert of a batch in parts, used only after PostgreSQL refused the batch for a data reason
+// (SQLSTATE class 22 or 23). The batch is staged once; then, inside PostgreSQL, ranges of its
+// rows are upserted under a subtransaction each and a refused range is halved, down to the
+// refused rows (pg_temp.ingest_isolate, batch_transaction.cc). One statement from the client
+// whatever the number of refused rows, O(k·log n) subtransactions for k of n; the refused rows
+// are set apart as db_refused rejects and every other row is stored.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -24,7 +26,8 @@ struct IsolatedUpsertResult {
   std::vector<RefusedRow> refused;
 };
 
-// `upsert_sql` is the statement that moves ingest_staging into user_events ($1 = batch id).
-IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch, const std::string& upsert_sql);
+// `upsert_range_sql` is UpsertSql(..., /*ord_range=*/true).
+IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch,
+                                    const std::string& upsert_range_sql);
 
 }  // namespace ingest::server

@@ -1,0 +1,92 @@
+#include "server/sink/upsert_sql.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace ingest::server {
+namespace {
+
+// The upsert of staged rows whose batch PostgreSQL refused for a data reason, run inside the
+// server: ranges of ord are upserted under a subtransaction each, and a refused range is halved,
+// down to the refused rows, so the client sends one statement whatever their number. `upsert`
+// is UpsertSql(..., true) ($1 batch id, rows with $2 <= ord < $3). One result row per range
+// written (counts) or per row refused (its SQLSTATE and message).
+constexpr char kIsolateFunction[] = R"sql(
+CREATE OR REPLACE FUNCTION pg_temp.ingest_isolate(upsert TEXT, batch BIGINT, n INTEGER)
+RETURNS TABLE (first_ord INTEGER, inserted BIGINT, updated BIGINT, refused_state TEXT, refused_message TEXT)
+LANGUAGE plpgsql AS $f$
+DECLARE
+  los INTEGER[] := ARRAY[0];
+  his INTEGER[] := ARRAY[n];
+  lo INTEGER;
+  hi INTEGER;
+  top INTEGER;
+BEGIN
+  WHILE coalesce(array_length(los, 1), 0) > 0 LOOP
+    top := array_length(los, 1);
+    lo := los[top];
+    hi := his[top];
+    los := los[1:top - 1];
+    his := his[1:top - 1];
+    BEGIN
+      EXECUTE upsert USING batch, lo, hi INTO inserted, updated;
+      first_ord := lo;
+      refused_state := NULL;
+      refused_message := NULL;
+      RETURN NEXT;
+    EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
+      IF hi - lo = 1 THEN
+        first_ord := lo;
+        inserted := 0;
+        updated := 0;
+        refused_state := SQLSTATE;
+        refused_message := SQLERRM;
+        RETURN NEXT;
+      ELSE
+        los := los || (lo + (hi - lo) / 2) || lo;
+        his := his || hi || (lo + (hi - lo) / 2);
+      END IF;
+    END;
+  END LOOP;
+END
+$f$)sql";
+
+}  // namespace
+
+std::string TimestampFromMicros(const std::string& micros_column) {
+  return absl::StrCat("(timestamptz 'epoch' + ", micros_column, " * interval '1 microsecond')");
+}
+
+std::string UpsertSql(bool update_on_conflict, bool ord_range) {
+  std::string conflict =
+      update_on_conflict
+          ? "ON CONFLICT (event_id) DO UPDATE SET user_id = EXCLUDED.user_id, "
+            "event_type = EXCLUDED.event_type, product_id = EXCLUDED.product_id, "
+            "product_name = EXCLUDED.product_name, product_category = EXCLUDED.product_category, "
+            "product_price = EXCLUDED.product_price, quantity = EXCLUDED.quantity, "
+            "total_price = EXCLUDED.total_price, event_timestamp = EXCLUDED.event_timestamp, "
+            "event_date = EXCLUDED.event_date, session_id = EXCLUDED.session_id, "
+            "device_type = EXCLUDED.device_type, source = EXCLUDED.source, "
+            "batch_id = EXCLUDED.batch_id, updated_at = now() "
+            "RETURNING (xmax = 0) AS inserted"
+          : "ON CONFLICT (event_id) DO NOTHING RETURNING true AS inserted";
+  // Within a batch the later position wins: keep the highest ord of each event_id.
+  return absl::StrCat(
+      "WITH src AS (SELECT ",
+      // A range holds distinct event_ids (the caller staged the last of each): nothing to sort.
+      ord_range ? "*, " : "DISTINCT ON (event_id) *, ", TimestampFromMicros("event_us"),
+      " AS ts FROM ingest_staging ",
+      ord_range ? "WHERE ord >= $2 AND ord < $3" : "ORDER BY event_id, ord DESC",
+      "), "
+      "up AS (INSERT INTO user_events (event_id, user_id, event_type, product_id, product_name, "
+      "product_category, product_price, quantity, total_price, event_timestamp, event_date, "
+      "session_id, device_type, source, batch_id) "
+      "SELECT event_id, user_id, event_type, product_id, NULLIF(product_name, ''), "
+      "NULLIF(product_category, ''), price_cents::numeric / 100, quantity, "
+      "price_cents::numeric * quantity / 100, ts, (ts AT TIME ZONE 'UTC')::date, "
+      "NULLIF(session_id, ''), NULLIF(device_type, ''), source, $1 FROM src ",
+      conflict, ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up");
+}
+
+const char* IsolateFunctionSql() { return kIsolateFunction; }
+
+}  // namespace ingest::server

@@ -1,0 +1,21 @@
+// The statements that move staged rows into user_events: the upsert of a micro-batch, and the
+// function that, when PostgreSQL refused the batch for a data reason, upserts it in ranges inside
+// the server and halves a refused range down to the refused rows (isolated_upsert.h).
+#pragma once
+
+#include <string>
+
+namespace ingest::server {
+
+// The statement that moves ingest_staging into user_events ($1 = batch id), returning the rows
+// inserted and updated: every staged row (the later position of a repeated event_id wins), or
+// with `ord_range` only those with $2 <= ord < $3, whose event_ids are distinct.
+std::string UpsertSql(bool update_on_conflict, bool ord_range);
+
+// CREATE OR REPLACE FUNCTION pg_temp.ingest_isolate(upsert, batch, n), run on every new session.
+const char* IsolateFunctionSql();
+
+// A timestamptz from a column of microseconds since the epoch.
+std::string TimestampFromMicros(const std::string& micros_column);
+
+}  // namespace ingest::server
