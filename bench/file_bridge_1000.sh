@@ -9,29 +9,11 @@
 # Needs a built tree (INGEST_BUILD_DIR, default build) and the local cluster (scripts/pg.sh
 # start). 1 row in 200 is invalid on purpose (a bad price), so rejects are counted too.
 # Appends a line to bench/results/file_bridge.csv.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 FILES="${1:-1000}"
 ROWS="${2:-1000}"
-BUILD="${INGEST_BUILD_DIR:-build}"
-PY=/usr/bin/python3
-eval "$(scripts/pg.sh env)"
-scripts/pg.sh status >/dev/null || scripts/pg.sh start >/dev/null
-
-work="$(mktemp -d /tmp/bench-files.XXXXXX)"
-db="bench_files_$$"
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-ingest_port="$(free_port)"
-admin_port="$(free_port)"
-psql -X -q -d "$INGEST_DB_DSN" -c "CREATE DATABASE $db"
-server_pid=""
-cleanup() {
-  [[ -z "$server_pid" ]] || { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
-  psql -X -q -d "$INGEST_DB_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-dsn="$INGEST_DB_DSN dbname=$db"
+work="$BENCH_WORK"
+dsn="$(bench_db files)"
 
 echo "writing $FILES files of $ROWS rows"
 "$PY" - "$work/input" "$FILES" "$ROWS" <<'PYEOF'
@@ -56,18 +38,14 @@ with open(os.path.join(out, "..", "all_valid.csv"), "w") as everything:
             fh.write("\n".join(lines) + "\n")
 PYEOF
 
-"$BUILD/server/ingest-server" --db "$dsn" --listen "127.0.0.1:$ingest_port" --admin-listen "127.0.0.1:$admin_port" \
-  --checkpoint-dir "$work/ckpt" --ready-file "$work/ready" --log-level warn >"$work/server.log" 2>&1 &
-server_pid=$!
-for ((i = 0; i < 100; i++)); do [[ -s "$work/ready" ]] && break; sleep 0.1; done
-[[ -s "$work/ready" ]] || { cat "$work/server.log"; echo "server did not start" >&2; exit 1; }
+bench_start_server "$dsn"
 
 echo "file-bridge --once over $FILES files"
-start=$(date +%s.%N)
-"$BUILD/file-bridge/file-bridge" --once --json --target "127.0.0.1:$ingest_port" --watch "$work/input" \
+start=$(bench_now)
+"$BUILD/file-bridge/file-bridge" --once --json --target "$BENCH_INGEST" --watch "$work/input" \
   --archive "$work/archive" --failed "$work/failed" --settle 0 --max-files-per-trigger 3 >"$work/bridge.json"
-"$BUILD/admin-cli/ingest-admin" --target "127.0.0.1:$admin_port" flush --timeout 120s >/dev/null
-bridge_s=$("$PY" -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" "$(date +%s.%N)")
+"$BUILD/admin-cli/ingest-admin" --target "$BENCH_ADMIN" flush --timeout 120s >/dev/null
+bridge_s=$(bench_secs "$start")
 cat "$work/bridge.json"
 rows_table=$(psql -X -tA -d "$dsn" -c "SELECT count(*) FROM user_events")
 rejects_table=$(psql -X -tA -d "$dsn" -c "SELECT count(*) FROM rejected_events")
@@ -78,12 +56,12 @@ echo "baseline: one COPY of the valid rows into a plain table"
 psql -X -q -d "$dsn" -c "CREATE TABLE bench_copy (event_id VARCHAR(50), user_id VARCHAR(50), event_type VARCHAR(20),
   product_id VARCHAR(50), product_name VARCHAR(255), product_category VARCHAR(100), product_price DECIMAL(10,2),
   quantity INTEGER, event_timestamp TIMESTAMPTZ, session_id VARCHAR(50), device_type VARCHAR(20))"
-start=$(date +%s.%N)
+start=$(bench_now)
 psql -X -q -d "$dsn" -c "\\copy bench_copy FROM '$work/all_valid.csv' WITH (FORMAT csv)"
-copy_s=$("$PY" -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" "$(date +%s.%N)")
+copy_s=$(bench_secs "$start")
 
-ratio=$("$PY" -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$bridge_s" "$copy_s")
-rate=$("$PY" -c "import sys; print(f'{int(sys.argv[1]) / float(sys.argv[2]):.0f}')" "$total" "$bridge_s")
+ratio=$(bench_div "$bridge_s" "$copy_s" 1)
+rate=$(bench_div "$total" "$bridge_s" 0)
 echo "rows $total: user_events $rows_table + rejected_events $rejects_table = $accounted"
 echo "file-bridge ${bridge_s}s ($rate rows/s); plain COPY ${copy_s}s; ratio $ratio"
 [[ $accounted -eq $total ]] || { echo "MISMATCH: $accounted of $total rows accounted for" >&2; exit 1; }
