@@ -103,7 +103,10 @@ void EventStream::OnReadDone(bool ok) {
     Continue(ToGrpcStatus(message.status()));
     return;
   }
-  if (ctx_.loads != nullptr && !ctx_.producers->Loaded((*message)->received.batch.producer_id())) {
+  // Only a stream's first batch can meet a producer not in memory: the registry keeps every
+  // producer it loaded, and later batches must name the same one.
+  if (ctx_.loads != nullptr && producer_id_.empty() &&
+      !ctx_.producers->Loaded((*message)->received.batch.producer_id())) {
     refs_.fetch_add(1);
     ctx_.loads->Run([this, m = std::shared_ptr<Message>(std::move(*message))] {
       Continue(Process(*m));

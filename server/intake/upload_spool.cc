@@ -97,7 +97,6 @@ absl::Status UploadSpool::Append(absl::string_view data) {
 absl::Status UploadSpool::Finish() {
   const int fd = fd_;
   fd_ = -1;
-  finished_ = true;
   if (close(fd) != 0) {
     return absl::UnavailableError(absl::StrCat("cannot spool the upload: ", std::strerror(errno)));
   }

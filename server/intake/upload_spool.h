@@ -37,7 +37,7 @@ class UploadSpool {
   // After the last chunk: InvalidArgument when the size or sha256 differs from the header.
   absl::Status Finish();
 
-  bool started() const { return fd_ >= 0 || finished_; }
+  bool started() const { return !path_.empty(); }  // Begin made the spool file
   const v1::FileHeader& header() const { return header_; }
   const std::string& path() const { return path_; }
   uint64_t received() const { return received_; }
@@ -50,7 +50,6 @@ class UploadSpool {
   Sha256 hash_;
   uint64_t received_ = 0;
   int fd_ = -1;
-  bool finished_ = false;
   std::string path_;
 };
 

@@ -23,8 +23,6 @@ const std::vector<std::string> kRejectColumns = {"source", "origin",  "position"
                                                  "reason", "payload", "received_us", "file_sha256"};
 const std::vector<std::string> kAckColumns = {"producer_id", "sequence", "content_hash", "ack", "seen_us"};
 
-std::string Ts(const std::string& micros_column) { return TimestampFromMicros(micros_column); }
-
 // bytea in COPY text format: \x and hex digits (the escaper doubles the backslash).
 std::string ByteaText(const std::string& bytes) { return absl::StrCat("\\x", absl::BytesToHexString(bytes)); }
 
@@ -69,7 +67,7 @@ void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, uint64_
   tx.exec(
       absl::StrCat("INSERT INTO producers (producer_id, last_sequence, last_seen) "
                    "SELECT producer_id, max(sequence), ",
-                   Ts("max(seen_us)"),
+                   TimestampFromMicros("max(seen_us)"),
                    " FROM ingest_staging_acks GROUP BY producer_id "
                    "ON CONFLICT (producer_id) DO UPDATE SET "
                    "last_sequence = GREATEST(producers.last_sequence, EXCLUDED.last_sequence), "
@@ -146,7 +144,7 @@ uint32_t InsertRejects(pqxx::work& tx, const SealedBatch& batch, const BatchTran
                          "event_id, code, reason, payload, received_at, file_sha256) "
                          "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
                          "payload, ",
-                         Ts("received_us"),
+                         TimestampFromMicros("received_us"),
                          ", NULLIF(file_sha256, '') FROM ingest_staging_rejects "
                          "ON CONFLICT (file_sha256, position) WHERE file_sha256 IS NOT NULL DO NOTHING"),
             opts.server_id, batch.batch_id)
@@ -181,7 +179,7 @@ CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch,
   auto committed = tx.exec_params(
       absl::StrCat("INSERT INTO ingest_batches (server_id, batch_id, window_start, window_end, committed_at, "
                    "events, inserted, updated, rejected, sources, write_ms) VALUES ($1, $2, ",
-                   Ts("$3::bigint"), ", ", Ts("$4::bigint"),
+                   TimestampFromMicros("$3::bigint"), ", ", TimestampFromMicros("$4::bigint"),
                    ", clock_timestamp(), $5, $6, $7, $8, $9::text[], $10) "
                    "RETURNING (extract(epoch FROM committed_at) * 1000000)::bigint"),
       opts.server_id, batch.batch_id, batch.window_start_us, batch.window_end_us, batch.EventCount(),
