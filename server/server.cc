@@ -52,8 +52,8 @@ absl::Status Server::Recover() {
                          server_id_, DurationText(config_.trigger), AckModeName(config_.ack_mode));
   parts_ = std::make_unique<ServerParts>();
   ServerParts& p = *parts_;
-  p.sink = std::make_unique<PostgresSink>(
-      PostgresSinkOptions{config_.db, server_id_, config_.update_on_conflict, config_.producer_ttl});
+  p.sink = std::make_unique<PostgresSink>(PostgresSinkOptions{
+      config_.db, server_id_, config_.update_on_conflict, config_.producer_ttl, config_.writers});
   RETURN_IF_ERROR(RetryUntilOk("prepare the database", stop_, [&] { return p.sink->Prepare(); }));
   RETURN_IF_ERROR(RetryUntilOk("read the last batch id", stop_, [&] {
     auto last = p.sink->LastBatchId();

@@ -28,6 +28,7 @@ struct ServerConfig {
   absl::Duration drain_timeout = absl::Seconds(30);
   absl::Duration producer_ttl = absl::Hours(24 * 7);
   uint64_t max_upload_bytes = 256ull << 20;  // UploadFile: larger files get RESOURCE_EXHAUSTED
+  int writers = 1;                           // connections a micro-batch is written through (--writers)
   size_t upload_workers = 4;                 // threads that spool and ingest uploads (--upload-workers)
   std::string ready_file;                    // written once listening: ingest=ADDR, admin=ADDR, metrics=ADDR
   std::string log_level = "info";

@@ -79,6 +79,11 @@ void AddBatchOptions(CLI::App& app, ServerConfig& c) {
          "their turn")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  app.add_option("--writers", c.writers,
+                 "PostgreSQL connections each micro-batch is written through at once, split by event_id "
+                 "(1: one transaction per batch)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
 }
 
 void AddDurabilityOptions(CLI::App& app, ServerConfig& c) {

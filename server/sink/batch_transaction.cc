@@ -1,67 +1,17 @@
 #include "server/sink/batch_transaction.h"
 
-#include <optional>
 #include <pqxx/pqxx>
-#include <tuple>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "server/sink/file_rows.h"
-#include "server/sink/isolated_upsert.h"
 #include "server/sink/pg_errors.h"
+#include "server/sink/staging.h"
 #include "server/sink/upsert_sql.h"
 
 namespace ingest::server {
 namespace {
-
-const std::vector<std::string> kEventColumns = {
-    "ord",         "event_id", "user_id",  "event_type", "product_id",  "product_name", "product_category",
-    "price_cents", "quantity", "event_us", "session_id", "device_type", "source"};
-const std::vector<std::string> kRejectColumns = {"source", "origin",  "position",    "event_id",   "code",
-                                                 "reason", "payload", "received_us", "file_sha256"};
-const std::vector<std::string> kAckColumns = {"producer_id", "sequence", "content_hash", "ack", "seen_us"};
-
-// bytea in COPY text format: \x and hex digits (the escaper doubles the backslash).
-std::string ByteaText(const std::string& bytes) { return absl::StrCat("\\x", absl::BytesToHexString(bytes)); }
-
-}  // namespace
-
-namespace {
-
-void StageEvents(pqxx::work& tx, const SealedBatch& batch) {
-  pqxx::stream_to out = OpenEventStaging(tx);
-  int ord = 0;
-  for (const auto& item : batch.items) {
-    for (const auto& e : item.events) StageEvent(out, ord++, e, item);
-  }
-  out.complete();
-}
-
-void StageReject(pqxx::stream_to& out, const WindowItem& item, const RejectedRow& r) {
-  const std::string file_sha256 = item.source == Source::kFile ? item.content_hash : std::string();
-  out << std::make_tuple(std::string(SourceText(item.source)), item.origin, r.position, r.event_id, r.code,
-                         r.reason, r.payload, item.received_us, file_sha256);
-}
-
-void StageRejectsAndAcks(pqxx::work& tx, const SealedBatch& batch, const std::vector<RefusedRow>& refused) {
-  {
-    pqxx::stream_to out(tx, "ingest_staging_rejects", kRejectColumns);
-    for (const auto& item : batch.items) {
-      for (const auto& r : item.rejects) StageReject(out, item, r);
-    }
-    for (const auto& r : refused) StageReject(out, *r.item, r.reject);
-    out.complete();
-  }
-  pqxx::stream_to out(tx, "ingest_staging_acks", kAckColumns);
-  for (const auto& item : batch.items) {
-    if (item.source != Source::kStream) continue;
-    out << std::make_tuple(item.origin, item.sequence, ByteaText(item.content_hash),
-                           ByteaText(item.ack.SerializeAsString()), item.received_us);
-  }
-  out.complete();
-}
 
 void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, uint64_t batch_id) {
   tx.exec(
@@ -85,38 +35,24 @@ void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, uint64_
 
 }  // namespace
 
-pqxx::stream_to OpenEventStaging(pqxx::transaction_base& tx) {
-  return pqxx::stream_to(tx, "ingest_staging", kEventColumns);
+// A file's rows are keyed by (sha256, line): a re-upload of a file cut off half-way stores each
+// rejected row once, and the batch counts the rows it stored.
+uint32_t InsertRejects(pqxx::transaction_base& tx, const SealedBatch& batch,
+                       const BatchTransactionOptions& opts) {
+  return static_cast<uint32_t>(
+      tx.exec_params(
+            absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
+                         "event_id, code, reason, payload, received_at, file_sha256) "
+                         "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
+                         "payload, ",
+                         TimestampFromMicros("received_us"),
+                         ", NULLIF(file_sha256, '') FROM ingest_staging_rejects "
+                         "ON CONFLICT (file_sha256, position) WHERE file_sha256 IS NOT NULL DO NOTHING"),
+            opts.server_id, batch.batch_id)
+          .affected_rows());
 }
 
-void StageEvent(pqxx::stream_to& out, int ord, const EventRow& e, const WindowItem& item) {
-  out << std::make_tuple(ord, e.event_id, e.user_id, e.event_type, e.product_id, e.product_name,
-                         e.product_category, e.price_cents, e.quantity, e.event_time_us, e.session_id,
-                         e.device_type, std::string(SourceText(item.source)));
-}
-
-void CreateStagingTables(pqxx::connection& conn) {
-  pqxx::nontransaction tx(conn);
-  tx.exec(
-      "CREATE TEMP TABLE IF NOT EXISTS ingest_staging (ord INTEGER, event_id TEXT, user_id TEXT, "
-      "event_type TEXT, product_id TEXT, product_name TEXT, product_category TEXT, price_cents BIGINT, "
-      "quantity INTEGER, event_us BIGINT, session_id TEXT, device_type TEXT, source TEXT) "
-      "ON COMMIT DELETE ROWS");
-  tx.exec(
-      "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_rejects (source TEXT, origin TEXT, position INTEGER, "
-      "event_id TEXT, code TEXT, reason TEXT, payload TEXT, received_us BIGINT, file_sha256 TEXT) "
-      "ON COMMIT DELETE ROWS");
-  tx.exec(
-      "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_acks (producer_id TEXT, sequence BIGINT, "
-      "content_hash BYTEA, ack BYTEA, seen_us BIGINT) ON COMMIT DELETE ROWS");
-  tx.exec(IsolateFunctionSql());
-}
-
-namespace {
-
-// The result recorded when the batch committed before, or nullopt: its ingest_batches row is
-// what makes a replay of a committed batch write nothing.
-std::optional<CommitResult> EarlierCommit(pqxx::work& tx, const SealedBatch& batch,
+std::optional<CommitResult> EarlierCommit(pqxx::transaction_base& tx, const SealedBatch& batch,
                                           const BatchTransactionOptions& opts) {
   auto existing = tx.exec_params(
       "SELECT inserted, updated, rejected, write_ms, (extract(epoch FROM committed_at) * 1000000)::bigint "
@@ -134,45 +70,32 @@ std::optional<CommitResult> EarlierCommit(pqxx::work& tx, const SealedBatch& bat
   return result;
 }
 
-// Moves the staged rejects into rejected_events; returns how many rows it stored. A file's rows
-// are keyed by (sha256, line): a re-upload of a file cut off half-way stores each rejected row
-// once, and the batch counts the rows it stored.
-uint32_t InsertRejects(pqxx::work& tx, const SealedBatch& batch, const BatchTransactionOptions& opts) {
-  return static_cast<uint32_t>(
-      tx.exec_params(
-            absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
-                         "event_id, code, reason, payload, received_at, file_sha256) "
-                         "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
-                         "payload, ",
-                         TimestampFromMicros("received_us"),
-                         ", NULLIF(file_sha256, '') FROM ingest_staging_rejects "
-                         "ON CONFLICT (file_sha256, position) WHERE file_sha256 IS NOT NULL DO NOTHING"),
-            opts.server_id, batch.batch_id)
-          .affected_rows());
+PartRows UpsertPart(pqxx::transaction_base& tx, const SealedBatch& batch, const BatchTransactionOptions& opts,
+                    BatchPart part, bool isolate) {
+  PartRows rows;
+  if (isolate) {
+    IsolatedUpsertResult r = UpsertIsolated(tx, batch, part, UpsertSql(opts.update_on_conflict, true));
+    rows.inserted = r.inserted;
+    rows.updated = r.updated;
+    rows.refused = std::move(r.refused);
+    return rows;
+  }
+  StageEvents(tx, batch, part);
+  auto counts = tx.exec_params(UpsertSql(opts.update_on_conflict, false), batch.batch_id);
+  rows.inserted = counts[0][0].as<uint32_t>();
+  rows.updated = counts[0][1].as<uint32_t>();
+  return rows;
 }
 
-// One attempt at the batch's transaction; `isolate` upserts in halves (see isolated_upsert.h).
-CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch,
-                            const BatchTransactionOptions& opts, bool isolate) {
-  const absl::Time start = absl::Now();
-  pqxx::work tx(conn);
-  if (std::optional<CommitResult> earlier = EarlierCommit(tx, batch, opts)) return *earlier;
+CommitResult CommitBatch(pqxx::work& tx, const SealedBatch& batch, const BatchTransactionOptions& opts,
+                         const PartRows& rows, absl::Time start) {
   CommitResult result;
-  std::vector<RefusedRow> refused;
-  if (isolate) {
-    IsolatedUpsertResult r = UpsertIsolated(tx, batch, UpsertSql(opts.update_on_conflict, true));
-    result.inserted = r.inserted;
-    result.updated = r.updated;
-    refused = std::move(r.refused);
-  } else {
-    StageEvents(tx, batch);
-    auto counts = tx.exec_params(UpsertSql(opts.update_on_conflict, false), batch.batch_id);
-    result.inserted = counts[0][0].as<uint32_t>();
-    result.updated = counts[0][1].as<uint32_t>();
-  }
-  StageRejectsAndAcks(tx, batch, refused);
-  result.refused = static_cast<uint32_t>(refused.size());
-  result.rejected = InsertRejects(tx, batch, opts);
+  result.inserted = rows.inserted;
+  result.updated = rows.updated;
+  result.refused = static_cast<uint32_t>(rows.refused.size()) + rows.refused_stored;
+  StageRejects(tx, batch, true, rows.refused);
+  StageAcks(tx, batch);
+  result.rejected = InsertRejects(tx, batch, opts) + rows.refused_stored;
   WriteProducers(tx, opts, batch.batch_id);
   WriteIngestedFiles(tx, batch, opts.server_id);
   result.write_ms = static_cast<uint32_t>(absl::ToInt64Milliseconds(absl::Now() - start));
@@ -189,20 +112,13 @@ CommitResult WriteBatchOnce(pqxx::connection& conn, const SealedBatch& batch,
   return result;
 }
 
-}  // namespace
-
-CommitResult WriteBatch(pqxx::connection& conn, const SealedBatch& batch,
-                        const BatchTransactionOptions& opts) {
-  try {
-    return WriteBatchOnce(conn, batch, opts, false);
-  } catch (const pqxx::sql_error& e) {
-    if (ClassifySqlState(e.sqlstate()) != PgErrorKind::kData) throw;
-    Logger("sink")->warn(
-        "PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it in halves to "
-        "set the refused rows apart as db_refused",
-        batch.batch_id, e.sqlstate());
-  }
-  return WriteBatchOnce(conn, batch, opts, true);
+bool RefusedForData(const pqxx::sql_error& e, uint64_t batch_id) {
+  if (ClassifySqlState(e.sqlstate()) != PgErrorKind::kData) return false;
+  Logger("sink")->warn(
+      "PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it in halves to "
+      "set the refused rows apart as db_refused",
+      batch_id, e.sqlstate());
+  return true;
 }
 
 std::string TextArrayLiteral(const std::vector<std::string>& items) {

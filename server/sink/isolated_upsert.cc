@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/event_row.h"
 #include "common/validation.h"
-#include "server/sink/batch_transaction.h"
+#include "server/sink/staging.h"
 
 namespace ingest::server {
 namespace {
@@ -37,14 +37,15 @@ uint32_t BatchIndex(const WindowItem& item, size_t j) {
 
 }  // namespace
 
-IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch,
+IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part,
                                     const std::string& upsert_range_sql) {
   // Only the last occurrence of an event_id counts (the later position wins), as in the bulk path,
   // so the rows staged have distinct ids and any split of them upserts the same.
   absl::flat_hash_map<std::string, std::pair<size_t, size_t>> last;
   for (size_t i = 0; i < batch.items.size(); ++i) {
-    for (size_t j = 0; j < batch.items[i].events.size(); ++j)
-      last[batch.items[i].events[j].event_id] = {i, j};
+    for (size_t j = 0; j < batch.items[i].events.size(); ++j) {
+      if (part.Holds(batch.items[i].events[j].event_id)) last[batch.items[i].events[j].event_id] = {i, j};
+    }
   }
   std::vector<std::pair<size_t, size_t>> rows;  // (item, event) by ord
   {
@@ -52,7 +53,8 @@ IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch,
     for (size_t i = 0; i < batch.items.size(); ++i) {
       const WindowItem& item = batch.items[i];
       for (size_t j = 0; j < item.events.size(); ++j) {
-        if (last[item.events[j].event_id] != std::make_pair(i, j)) continue;
+        auto it = last.find(item.events[j].event_id);
+        if (it == last.end() || it->second != std::make_pair(i, j)) continue;
         StageEvent(out, static_cast<int>(rows.size()), item.events[j], item);
         rows.emplace_back(i, j);
       }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/model/sealed_batch.h"
+#include "server/sink/batch_part.h"
 
 namespace ingest::server {
 
@@ -26,8 +27,8 @@ struct IsolatedUpsertResult {
   std::vector<RefusedRow> refused;
 };
 
-// `upsert_range_sql` is UpsertSql(..., /*ord_range=*/true).
-IsolatedUpsertResult UpsertIsolated(pqxx::work& tx, const SealedBatch& batch,
+// The events of `part`; `upsert_range_sql` is UpsertSql(..., /*ord_range=*/true).
+IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part,
                                     const std::string& upsert_range_sql);
 
 }  // namespace ingest::server

@@ -5,23 +5,29 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/logging.h"
-#include "server/sink/batch_transaction.h"
 #include "server/sink/migrations.h"
+#include "server/sink/parted_write.h"
 #include "server/sink/pg_connection.h"
+#include "server/sink/staging.h"
 
 namespace ingest::server {
 
 struct PostgresSink::Connections {
-  explicit Connections(const std::string& conninfo)
-      : writer(conninfo, CreateStagingTables), lookup(conninfo) {}
-  absl::Mutex write_mu;  // serialises the batch writer's connection (and recovery's writes)
-  PgConnection writer ABSL_GUARDED_BY(write_mu);
+  Connections(const std::string& conninfo, int writers) : lookup(conninfo) {
+    for (int i = 0; i < std::max(1, writers); ++i) {
+      owned_writers.push_back(std::make_unique<PgConnection>(conninfo, CreateStagingTables));
+      writer.push_back(owned_writers.back().get());
+    }
+  }
+  absl::Mutex write_mu;  // serialises batch writes (the batch writer's and recovery's)
+  std::vector<std::unique_ptr<PgConnection>> owned_writers;
+  std::vector<PgConnection*> writer ABSL_GUARDED_BY(write_mu);
   absl::Mutex lookup_mu;  // serialises the connection for migrations and producers' state
   PgConnection lookup ABSL_GUARDED_BY(lookup_mu);
 };
 
 PostgresSink::PostgresSink(PostgresSinkOptions options)
-    : options_(std::move(options)), db_(std::make_unique<Connections>(options_.conninfo)) {}
+    : options_(std::move(options)), db_(std::make_unique<Connections>(options_.conninfo, options_.writers)) {}
 
 PostgresSink::~PostgresSink() = default;
 
@@ -50,12 +56,8 @@ absl::Status PostgresSink::Prepare() {
 
 absl::StatusOr<CommitResult> PostgresSink::Write(const SealedBatch& batch) {
   absl::MutexLock lock(&db_->write_mu);
-  CommitResult result;
-  BatchTransactionOptions opts{options_.server_id, options_.update_on_conflict};
-  absl::Status st = db_->writer.Run(absl::StrCat("writing batch ", batch.batch_id),
-                                    [&](pqxx::connection& conn) { result = WriteBatch(conn, batch, opts); });
-  if (!st.ok()) return st;
-  return result;
+  return WriteInParts(db_->writer, batch,
+                      BatchTransactionOptions{options_.server_id, options_.update_on_conflict});
 }
 
 absl::StatusOr<std::optional<ProducerRecord>> PostgresSink::LoadProducer(const std::string& producer_id) {

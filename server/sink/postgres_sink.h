@@ -1,6 +1,7 @@
-// PostgresSink: writes each sealed micro-batch to PostgreSQL in one transaction (COPY into
-// temporary staging tables, duplicates collapsed, INSERT ... ON CONFLICT (event_id), rejects,
-// producer acks, the ingest_batches row).
+// PostgresSink: writes each sealed micro-batch to PostgreSQL (COPY into temporary staging
+// tables, duplicates collapsed, INSERT ... ON CONFLICT (event_id), rejects, producer acks, the
+// ingest_batches row): in one transaction, or through several connections at once, one part of
+// the batch each (--writers, parted_write.h).
 #pragma once
 
 #include <memory>
@@ -16,6 +17,7 @@ struct PostgresSinkOptions {
   std::string server_id;           // ingest_batches.server_id
   bool update_on_conflict = true;  // --on-conflict update (last write wins) or ignore
   absl::Duration producer_ttl = absl::Hours(24 * 7);
+  int writers = 1;  // connections a batch is written through at once (parted_write.h)
 };
 
 class PostgresSink final : public EventSink {
@@ -33,7 +35,7 @@ class PostgresSink final : public EventSink {
 
  private:
   const PostgresSinkOptions options_;
-  struct Connections;  // one for batch writes, one for the rest (postgres_sink.cc)
+  struct Connections;  // `writers` for batch writes, one for the rest (postgres_sink.cc)
   const std::unique_ptr<Connections> db_;
 };
 

@@ -1,0 +1,37 @@
+// The session's temporary staging tables and the COPY of a batch into them: events (all, or one
+// writer's part), rejects and producers' acks. The tables are emptied at each commit.
+#pragma once
+
+#include <pqxx/connection>
+#include <pqxx/stream_to>
+#include <pqxx/transaction_base>
+#include <string>
+#include <vector>
+
+#include "server/model/sealed_batch.h"
+#include "server/sink/batch_part.h"
+
+namespace ingest::server {
+
+struct RefusedRow;
+
+// Creates the session's staging tables and the function that isolates refused rows
+// (isolated_upsert.h). Runs on every new connection.
+void CreateStagingTables(pqxx::connection& conn);
+
+// COPY into ingest_staging: open the stream, then stage each event row (`ord` orders duplicates
+// of an event_id: the highest wins).
+pqxx::stream_to OpenEventStaging(pqxx::transaction_base& tx);
+void StageEvent(pqxx::stream_to& out, int ord, const EventRow& e, const WindowItem& item);
+
+// Stages the events of `part` in batch order, numbered by their position in the whole batch.
+void StageEvents(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part);
+
+// Stages rejects: those found at validation (`with_validation_rejects`) and `refused`.
+void StageRejects(pqxx::transaction_base& tx, const SealedBatch& batch, bool with_validation_rejects,
+                  const std::vector<RefusedRow>& refused);
+
+// Stages the acks of the batch's streamed items.
+void StageAcks(pqxx::transaction_base& tx, const SealedBatch& batch);
+
+}  // namespace ingest::server
