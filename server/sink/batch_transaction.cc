@@ -74,14 +74,17 @@ PartRows UpsertPart(pqxx::transaction_base& tx, const SealedBatch& batch, const 
                     BatchPart part, bool isolate) {
   PartRows rows;
   if (isolate) {
-    IsolatedUpsertResult r = UpsertIsolated(tx, batch, part, UpsertSql(opts.update_on_conflict, true));
+    IsolatedUpsertResult r =
+        UpsertIsolated(tx, batch, part, UpsertSql(opts.update_on_conflict, StagedRows::kOrdRange));
     rows.inserted = r.inserted;
     rows.updated = r.updated;
     rows.refused = std::move(r.refused);
     return rows;
   }
-  StageEvents(tx, batch, part);
-  auto counts = tx.exec_params(UpsertSql(opts.update_on_conflict, false), batch.batch_id);
+  const bool distinct = StageEvents(tx, batch, part);
+  auto counts = tx.exec_params(
+      UpsertSql(opts.update_on_conflict, distinct ? StagedRows::kDistinct : StagedRows::kRepeatsPossible),
+      batch.batch_id);
   rows.inserted = counts[0][0].as<uint32_t>();
   rows.updated = counts[0][1].as<uint32_t>();
   return rows;

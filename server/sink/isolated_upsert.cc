@@ -49,17 +49,17 @@ IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatc
   }
   std::vector<std::pair<size_t, size_t>> rows;  // (item, event) by ord
   {
-    pqxx::stream_to out = OpenEventStaging(tx);
+    std::unique_ptr<CopyText> out = OpenEventStaging(tx);
     for (size_t i = 0; i < batch.items.size(); ++i) {
       const WindowItem& item = batch.items[i];
       for (size_t j = 0; j < item.events.size(); ++j) {
         auto it = last.find(item.events[j].event_id);
         if (it == last.end() || it->second != std::make_pair(i, j)) continue;
-        StageEvent(out, static_cast<int>(rows.size()), item.events[j], item);
+        StageEvent(*out, static_cast<int>(rows.size()), item.events[j], item);
         rows.emplace_back(i, j);
       }
     }
-    out.complete();
+    out->Complete();
   }
   IsolatedUpsertResult result;
   auto parts = tx.exec_params(

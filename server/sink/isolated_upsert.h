@@ -27,7 +27,7 @@ struct IsolatedUpsertResult {
   std::vector<RefusedRow> refused;
 };
 
-// The events of `part`; `upsert_range_sql` is UpsertSql(..., /*ord_range=*/true).
+// The events of `part`; `upsert_range_sql` is UpsertSql(..., StagedRows::kOrdRange).
 IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part,
                                     const std::string& upsert_range_sql);
 

@@ -1,8 +1,8 @@
 #include "server/sink/staging.h"
 
 #include <pqxx/pqxx>
-#include <tuple>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "server/sink/isolated_upsert.h"
@@ -21,10 +21,11 @@ const std::vector<std::string> kAckColumns = {"producer_id", "sequence", "conten
 // bytea in COPY text format: \x and hex digits (the escaper doubles the backslash).
 std::string ByteaText(const std::string& bytes) { return absl::StrCat("\\x", absl::BytesToHexString(bytes)); }
 
-void StageReject(pqxx::stream_to& out, const WindowItem& item, const RejectedRow& r) {
-  const std::string file_sha256 = item.source == Source::kFile ? item.content_hash : std::string();
-  out << std::make_tuple(std::string(SourceText(item.source)), item.origin, r.position, r.event_id, r.code,
-                         r.reason, r.payload, item.received_us, file_sha256);
+void StageReject(CopyText& out, const WindowItem& item, const RejectedRow& r) {
+  out.Text(SourceText(item.source)).Text(item.origin).Int(r.position).Text(r.event_id).Text(r.code);
+  out.Text(r.reason).Text(r.payload).Int(item.received_us);
+  out.Text(item.source == Source::kFile ? std::string_view(item.content_hash) : std::string_view());
+  out.EndRow();
 }
 
 }  // namespace
@@ -46,47 +47,56 @@ void CreateStagingTables(pqxx::connection& conn) {
   tx.exec(IsolateFunctionSql());
 }
 
-pqxx::stream_to OpenEventStaging(pqxx::transaction_base& tx) {
-  return pqxx::stream_to(tx, "ingest_staging", kEventColumns);
+std::unique_ptr<CopyText> OpenEventStaging(pqxx::transaction_base& tx) {
+  return std::make_unique<CopyText>(tx, "ingest_staging", kEventColumns);
 }
 
-void StageEvent(pqxx::stream_to& out, int ord, const EventRow& e, const WindowItem& item) {
-  out << std::make_tuple(ord, e.event_id, e.user_id, e.event_type, e.product_id, e.product_name,
-                         e.product_category, e.price_cents, e.quantity, e.event_time_us, e.session_id,
-                         e.device_type, std::string(SourceText(item.source)));
+void StageEvent(CopyText& out, int ord, const EventRow& e, const WindowItem& item) {
+  out.Int(ord).Text(e.event_id).Text(e.user_id).Text(e.event_type).Text(e.product_id).Text(e.product_name);
+  out.Text(e.product_category).Int(e.price_cents).Int(e.quantity).Int(e.event_time_us).Text(e.session_id);
+  out.Text(e.device_type).Text(SourceText(item.source));
+  out.EndRow();
 }
 
-void StageEvents(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part) {
-  pqxx::stream_to out = OpenEventStaging(tx);
+bool StageEvents(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part) {
+  std::unique_ptr<CopyText> out = OpenEventStaging(tx);
+  absl::flat_hash_set<std::string_view> ids;
+  ids.reserve(batch.EventCount());
+  bool distinct = true;
   int ord = 0;
   for (const auto& item : batch.items) {
     for (const auto& e : item.events) {
-      if (part.Holds(e.event_id)) StageEvent(out, ord, e, item);
+      if (part.Holds(e.event_id)) {
+        StageEvent(*out, ord, e, item);
+        if (distinct) distinct = ids.insert(e.event_id).second;
+      }
       ++ord;
     }
   }
-  out.complete();
+  out->Complete();
+  return distinct;
 }
 
 void StageRejects(pqxx::transaction_base& tx, const SealedBatch& batch, bool with_validation_rejects,
                   const std::vector<RefusedRow>& refused) {
-  pqxx::stream_to out(tx, "ingest_staging_rejects", kRejectColumns);
+  CopyText out(tx, "ingest_staging_rejects", kRejectColumns);
   for (const auto& item : batch.items) {
     if (!with_validation_rejects) break;
     for (const auto& r : item.rejects) StageReject(out, item, r);
   }
   for (const auto& r : refused) StageReject(out, *r.item, r.reject);
-  out.complete();
+  out.Complete();
 }
 
 void StageAcks(pqxx::transaction_base& tx, const SealedBatch& batch) {
-  pqxx::stream_to out(tx, "ingest_staging_acks", kAckColumns);
+  CopyText out(tx, "ingest_staging_acks", kAckColumns);
   for (const auto& item : batch.items) {
     if (item.source != Source::kStream) continue;
-    out << std::make_tuple(item.origin, item.sequence, ByteaText(item.content_hash),
-                           ByteaText(item.ack.SerializeAsString()), item.received_us);
+    out.Text(item.origin).Int(static_cast<int64_t>(item.sequence)).Text(ByteaText(item.content_hash));
+    out.Text(ByteaText(item.ack.SerializeAsString())).Int(item.received_us);
+    out.EndRow();
   }
-  out.complete();
+  out.Complete();
 }
 
 }  // namespace ingest::server

@@ -2,14 +2,15 @@
 // writer's part), rejects and producers' acks. The tables are emptied at each commit.
 #pragma once
 
+#include <memory>
 #include <pqxx/connection>
-#include <pqxx/stream_to>
 #include <pqxx/transaction_base>
 #include <string>
 #include <vector>
 
 #include "server/model/sealed_batch.h"
 #include "server/sink/batch_part.h"
+#include "server/sink/copy_text.h"
 
 namespace ingest::server {
 
@@ -21,11 +22,12 @@ void CreateStagingTables(pqxx::connection& conn);
 
 // COPY into ingest_staging: open the stream, then stage each event row (`ord` orders duplicates
 // of an event_id: the highest wins).
-pqxx::stream_to OpenEventStaging(pqxx::transaction_base& tx);
-void StageEvent(pqxx::stream_to& out, int ord, const EventRow& e, const WindowItem& item);
+std::unique_ptr<CopyText> OpenEventStaging(pqxx::transaction_base& tx);
+void StageEvent(CopyText& out, int ord, const EventRow& e, const WindowItem& item);
 
 // Stages the events of `part` in batch order, numbered by their position in the whole batch.
-void StageEvents(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part);
+// Returns whether their event_ids are distinct (nothing to collapse).
+bool StageEvents(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part);
 
 // Stages rejects: those found at validation (`with_validation_rejects`) and `refused`.
 void StageRejects(pqxx::transaction_base& tx, const SealedBatch& batch, bool with_validation_rejects,

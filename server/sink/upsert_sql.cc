@@ -8,7 +8,7 @@ namespace {
 // The upsert of staged rows whose batch PostgreSQL refused for a data reason, run inside the
 // server: ranges of ord are upserted under a subtransaction each, and a refused range is halved,
 // down to the refused rows, so the client sends one statement whatever their number. `upsert`
-// is UpsertSql(..., true) ($1 batch id, rows with $2 <= ord < $3). One result row per range
+// is UpsertSql(..., StagedRows::kOrdRange) ($1 batch id, rows with $2 <= ord < $3). One result row per range
 // written (counts) or per row refused (its SQLSTATE and message).
 constexpr char kIsolateFunction[] = R"sql(
 CREATE OR REPLACE FUNCTION pg_temp.ingest_isolate(upsert TEXT, batch BIGINT, n INTEGER)
@@ -56,7 +56,7 @@ std::string TimestampFromMicros(const std::string& micros_column) {
   return absl::StrCat("(timestamptz 'epoch' + ", micros_column, " * interval '1 microsecond')");
 }
 
-std::string UpsertSql(bool update_on_conflict, bool ord_range) {
+std::string UpsertSql(bool update_on_conflict, StagedRows rows) {
   std::string conflict =
       update_on_conflict
           ? "ON CONFLICT (event_id) DO UPDATE SET user_id = EXCLUDED.user_id, "
@@ -69,13 +69,15 @@ std::string UpsertSql(bool update_on_conflict, bool ord_range) {
             "batch_id = EXCLUDED.batch_id, updated_at = now() "
             "RETURNING (xmax = 0) AS inserted"
           : "ON CONFLICT (event_id) DO NOTHING RETURNING true AS inserted";
-  // Within a batch the later position wins: keep the highest ord of each event_id.
+  // Within a batch the later position wins: keep the highest ord of each event_id. Distinct
+  // event_ids (known while staging, or a range of the last of each) need no sort.
+  const bool collapse = rows == StagedRows::kRepeatsPossible;
+  const char* where = rows == StagedRows::kOrdRange ? "WHERE ord >= $2 AND ord < $3"
+                      : collapse                    ? "ORDER BY event_id, ord DESC"
+                                                    : "";
   return absl::StrCat(
-      "WITH src AS (SELECT ",
-      // A range holds distinct event_ids (the caller staged the last of each): nothing to sort.
-      ord_range ? "*, " : "DISTINCT ON (event_id) *, ", TimestampFromMicros("event_us"),
-      " AS ts FROM ingest_staging ",
-      ord_range ? "WHERE ord >= $2 AND ord < $3" : "ORDER BY event_id, ord DESC",
+      "WITH src AS (SELECT ", collapse ? "DISTINCT ON (event_id) *, " : "*, ",
+      TimestampFromMicros("event_us"), " AS ts FROM ingest_staging ", where,
       "), "
       "up AS (INSERT INTO user_events (event_id, user_id, event_type, product_id, product_name, "
       "product_category, product_price, quantity, total_price, event_timestamp, event_date, "

@@ -7,10 +7,16 @@
 
 namespace ingest::server {
 
+// Which staged rows an upsert moves, and what it knows of their event_ids.
+enum class StagedRows {
+  kRepeatsPossible,  // all; a repeated event_id is collapsed, its later position (ord) wins
+  kDistinct,         // all, known to have distinct event_ids: no sort needed
+  kOrdRange,         // those with $2 <= ord < $3, whose event_ids are distinct
+};
+
 // The statement that moves ingest_staging into user_events ($1 = batch id), returning the rows
-// inserted and updated: every staged row (the later position of a repeated event_id wins), or
-// with `ord_range` only those with $2 <= ord < $3, whose event_ids are distinct.
-std::string UpsertSql(bool update_on_conflict, bool ord_range);
+// inserted and updated.
+std::string UpsertSql(bool update_on_conflict, StagedRows rows);
 
 // CREATE OR REPLACE FUNCTION pg_temp.ingest_isolate(upsert, batch, n), run on every new session.
 const char* IsolateFunctionSql();

@@ -178,6 +178,19 @@ TEST_F(PostgresSinkTest, SourcesWithQuotesSurviveTheArrayLiteral) {
   EXPECT_EQ(db_.Scalar("SELECT source FROM user_events"), "file");
 }
 
+TEST_F(PostgresSinkTest, TextWithTabsNewlinesAndBackslashesIsStoredAsSent) {
+  EventRow odd = SampleRow("odd\\id");
+  odd.product_name = "tab\there\nnew line\r\\N \\ end";
+  odd.session_id = "\\x41";
+  ASSERT_TRUE(
+      sink_->Write(SampleBatch(1, {SampleItem("gen\t1", 1, {odd}, {{1, "r\n1", "bad_enum", "a\tb", ""}})}))
+          .ok());
+  EXPECT_EQ(db_.Scalar("SELECT product_name FROM user_events WHERE event_id = 'odd\\id'"), odd.product_name);
+  EXPECT_EQ(db_.Scalar("SELECT session_id FROM user_events"), "\\x41");
+  EXPECT_EQ(db_.Scalar("SELECT origin || '|' || event_id || '|' || reason FROM rejected_events"),
+            "gen\t1|r\n1|a\tb");
+}
+
 TEST_F(PostgresSinkTest, RowsPostgresRefusesBecomeDbRefusedRejectsAndTheRestCommits) {
   db_.Query("ALTER TABLE user_events ADD CONSTRAINT refuse_me CHECK (product_id <> 'refuse-me')");
   db_.Query("ALTER TABLE user_events ADD CONSTRAINT no_seven CHECK (1 / (quantity - 7) IS NOT NULL)");
