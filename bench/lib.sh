@@ -15,7 +15,9 @@ BENCH_DBS=()
 BENCH_SERVER_PID=""
 bench_cleanup() {
   bench_stop_server
-  for db in "${BENCH_DBS[@]}"; do
+  # bench_db runs in $(...), a subshell: the databases it made are listed in a file.
+  [[ -f "$BENCH_WORK/databases" ]] && mapfile -t -O "${#BENCH_DBS[@]}" BENCH_DBS <"$BENCH_WORK/databases"
+  for db in $(printf '%s\n' "${BENCH_DBS[@]}" | sort -u); do
     psql -X -q -d "$INGEST_DB_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || true
   done
   rm -rf "$BENCH_WORK"
@@ -32,7 +34,7 @@ bench_div() { "$PY" -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv
 bench_db() {
   local db="bench_${1}_$$"
   psql -X -q -d "$INGEST_DB_DSN" -c "CREATE DATABASE $db" >/dev/null
-  BENCH_DBS+=("$db")
+  echo "$db" >>"$BENCH_WORK/databases"
   if [[ "${2:-}" == schema ]]; then
     for f in sql/[0-9][0-9][0-9]_*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$INGEST_DB_DSN dbname=$db" -f "$f" >/dev/null; done
   fi
@@ -113,4 +115,133 @@ bench_csv_events() {
     --batches $((events / 5000)) --interval 0 --seed "$seed" --log-level warn >/dev/null
   for f in "$dir"/events_batch_*.csv; do tail -n +2 "$f"; done >"$out"
   rm -rf "$dir"
+}
+
+# ---- Helpers of refused.sh, files.sh and scale.sh -------------------------------------------
+
+# bench_json FILE KEY: the value of KEY in FILE, one JSON object (a client's --json summary).
+bench_json() { "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+# bench_proc_kib PID FIELD: a field of /proc/PID/status in KiB (VmRSS now, VmHWM the peak so far);
+# 0 when the process is gone.
+bench_proc_kib() {
+  local v
+  v="$(awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || true)"
+  echo "${v:-0}"
+}
+
+# bench_sample_rss PID OUT: in the background, appends "SECONDS KiB" (VmRSS) to OUT every 0.2 s
+# while PID lives, for an hour at most. Sets BENCH_SAMPLER_PID; bench_stop_sampler ends it.
+BENCH_SAMPLER_PID=""
+bench_sample_rss() {
+  local pid="$1" out="$2"
+  (
+    for ((i = 0; i < 18000; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      echo "$((i / 5)).$((i % 5 * 2)) $(bench_proc_kib "$pid" VmRSS)" >>"$out"
+      sleep 0.2
+    done
+  ) &
+  BENCH_SAMPLER_PID=$!
+}
+bench_stop_sampler() {
+  [[ -n "$BENCH_SAMPLER_PID" ]] || return 0
+  kill "$BENCH_SAMPLER_PID" 2>/dev/null || true
+  wait "$BENCH_SAMPLER_PID" 2>/dev/null || true
+  BENCH_SAMPLER_PID=""
+}
+
+# bench_track_db DSN: has bench_cleanup drop the database of DSN (made by bench_db) at exit.
+# bench_db is called as $(bench_db ...), in a subshell, so its own BENCH_DBS+= never reaches the
+# script and, without this, the database outlives the run.
+bench_track_db() { BENCH_DBS+=("${1##*dbname=}"); }
+
+# bench_mib KIB: KiB as MiB, one decimal.
+bench_mib() { bench_div "$1" 1024 1; }
+
+# bench_seed_files DIR FILES ROWS VALID_CSV: FILES seed-style user_events files of ROWS rows each
+# in DIR (events_batch_NNNN_20261123.csv, with a header), event ids f<file>-<row>. One row in 200
+# has a price with 3 decimals (rejected as bad_number). The valid rows, without header, also go
+# to VALID_CSV (user_events columns, as bench_raw_sink takes them).
+bench_seed_files() {
+  "$PY" - "$1" "$2" "$3" "$4" <<'PYEOF'
+import os, sys
+out, files, rows, valid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+os.makedirs(out)
+types = ["view", "add_to_cart", "remove_from_cart", "purchase", "wishlist", "click"]
+with open(valid, "w") as everything:
+    for f in range(files):
+        lines = ["event_id,user_id,event_type,product_id,product_name,product_category,product_price,quantity,"
+                 "event_timestamp,session_id,device_type"]
+        for r in range(rows):
+            n = f * rows + r
+            price = "12.345" if n % 200 == 7 else f"{n % 500}.{n % 100:02d}"
+            line = (f"f{f}-{r},user_{n % 1000:04d},{types[n % 6]},prod_{n % 25:02d},Product {n % 25},"
+                    f"Category {n % 5},{price},{1 + n % 3},2026-11-20 10:{n % 60:02d}:{n % 60:02d},"
+                    f"sess_{n // 7},{['mobile', 'desktop', 'tablet'][n % 3]}")
+            lines.append(line)
+            if n % 200 != 7:
+                everything.write(line + "\n")
+        with open(os.path.join(out, f"events_batch_{f + 1:04d}_20261123.csv"), "w") as fh:
+            fh.write("\n".join(lines) + "\n")
+PYEOF
+}
+
+# bench_upload_folder DIR JSON: file-bridge --once over the files of DIR into the bench server
+# (3 files a trigger, no settle time; archive/ and failed/ beside DIR), its JSON summary into
+# JSON, then ingest-admin flush: returns once every row is committed. Exits 1 if either fails.
+bench_upload_folder() {
+  local dir="$1" json="$2"
+  [[ -x "$BUILD/file-bridge/file-bridge" ]] || { echo "bench: $BUILD/file-bridge/file-bridge is missing" >&2; exit 2; }
+  "$BUILD/file-bridge/file-bridge" --once --json --target "$BENCH_INGEST" --watch "$dir" \
+    --archive "$dir/../archive" --failed "$dir/../failed" --settle 0 --max-files-per-trigger 3 --log-level warn >"$json" ||
+    { cat "$json" >&2; echo "bench: file-bridge failed" >&2; exit 1; }
+  "$BUILD/admin-cli/ingest-admin" --target "$BENCH_ADMIN" flush --timeout 600s >/dev/null ||
+    { echo "bench: ingest-admin flush failed" >&2; exit 1; }
+}
+
+# ---- Helpers of latency.sh and drain.sh ------------------------------------------------------
+
+# bench_csv_append FILE HEADER ROW: appends ROW to FILE (under bench/results/), writing HEADER
+# first when FILE is new or empty.
+bench_csv_append() {
+  mkdir -p "$(dirname "$1")"
+  [[ -s "$1" ]] || echo "$2" >"$1"
+  echo "$3" >>"$1"
+}
+
+# bench_status_json OUT: the server's `ingest-admin status --json` into OUT; "{}" when the admin
+# port does not answer.
+bench_status_json() {
+  "$BUILD/admin-cli/ingest-admin" --target "$BENCH_ADMIN" status --json >"$1" 2>/dev/null || echo '{}' >"$1"
+}
+
+# A PostgreSQL outage for one server only: the server reaches the local cluster through a TCP relay
+# on loopback (tests/e2e/tcp_proxy.py), and stopping the relay is the outage. bench_relay_init
+# picks the relay's port (BENCH_RELAY_PORT) and exports PGPASSFILE as a copy of the cluster's that
+# also holds the password for that port; give the server "$DSN port=$BENCH_RELAY_PORT".
+# bench_relay_up starts the relay, bench_relay_down stops it (cutting every connection through it).
+BENCH_RELAY_PID=""
+bench_relay_init() {
+  BENCH_RELAY_PORT="$(bench_free_port)"
+  sed "s/^\([^:]*\):$INGEST_PG_PORT:/\1:$BENCH_RELAY_PORT:/" "$PGPASSFILE" >"$BENCH_WORK/pgpass"
+  cat "$PGPASSFILE" >>"$BENCH_WORK/pgpass"
+  chmod 600 "$BENCH_WORK/pgpass"
+  export PGPASSFILE="$BENCH_WORK/pgpass"
+}
+bench_relay_up() {
+  local i
+  "$PY" tests/e2e/tcp_proxy.py "$BENCH_RELAY_PORT" "$INGEST_PG_PORT" &
+  BENCH_RELAY_PID=$!
+  for ((i = 0; i < 50; i++)); do
+    "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2)' \
+      "$BENCH_RELAY_PORT" 2>/dev/null && return 0
+    sleep 0.1
+  done
+}
+bench_relay_down() {
+  [[ -n "$BENCH_RELAY_PID" ]] || return 0
+  kill "$BENCH_RELAY_PID" 2>/dev/null || true
+  wait "$BENCH_RELAY_PID" 2>/dev/null || true
+  BENCH_RELAY_PID=""
 }

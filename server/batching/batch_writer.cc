@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
@@ -125,7 +127,8 @@ void BatchWriter::Loop() {
     const SealedBatch& written = batch->spilled ? loaded : *batch;
     if (hooks_.after_commit) hooks_.after_commit(written, result);
     const size_t events = written.EventCount();
-    const size_t accepted = events - written.RejectCount();
+    // Stored rows: accepted at validation, less those PostgreSQL refused (db_refused).
+    const size_t accepted = events - written.RejectCount() - std::min<size_t>(result.refused, events);
     SealedBatch done;
     {
       absl::MutexLock lock(&mu_);

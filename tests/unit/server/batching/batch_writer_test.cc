@@ -45,6 +45,33 @@ TEST(BatchWriterTest, CommitsInOrderAndCompletesItemsAfterTheCommit) {
   EXPECT_FALSE(stats.sink.retrying);
 }
 
+// A sink whose database refuses one row of every batch (db_refused).
+class RefusingOneRowSink final : public EventSink {
+ public:
+  absl::StatusOr<CommitResult> Write(const SealedBatch& batch) override {
+    auto result = inner_.Write(batch);
+    if (result.ok()) result->refused = 1;
+    return result;
+  }
+  absl::StatusOr<std::optional<ProducerRecord>> LoadProducer(const std::string& id) override {
+    return inner_.LoadProducer(id);
+  }
+  absl::StatusOr<uint64_t> LastBatchId() override { return inner_.LastBatchId(); }
+
+ private:
+  MemorySink inner_;
+};
+
+TEST(BatchWriterTest, RowsThatPostgresRefusedAreNotCountedAsCommitted) {
+  RefusingOneRowSink sink;
+  BatchWriter writer(&sink, kFast, 0);
+  writer.Start();
+  writer.Enqueue(Batch(1, {"a", "b", "c"}));
+  ASSERT_TRUE(writer.WaitCommitted(1, absl::Now() + absl::Seconds(10)));
+  writer.Stop();
+  EXPECT_EQ(writer.Stats().committed_events, 2u);
+}
+
 TEST(BatchWriterTest, RetriesAnUnavailableDatabaseUntilItCommits) {
   MemorySink sink;
   sink.FailNextWrites(3, absl::UnavailableError("connection refused"));
