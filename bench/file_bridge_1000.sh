@@ -16,35 +16,13 @@ work="$BENCH_WORK"
 dsn="$(bench_db files)"
 
 echo "writing $FILES files of $ROWS rows"
-"$PY" - "$work/input" "$FILES" "$ROWS" <<'PYEOF'
-import os, sys
-out, files, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-os.makedirs(out)
-types = ["view", "add_to_cart", "remove_from_cart", "purchase", "wishlist", "click"]
-with open(os.path.join(out, "..", "all_valid.csv"), "w") as everything:
-    for f in range(files):
-        lines = ["event_id,user_id,event_type,product_id,product_name,product_category,product_price,quantity,"
-                 "event_timestamp,session_id,device_type"]
-        for r in range(rows):
-            n = f * rows + r
-            price = "12.345" if n % 200 == 7 else f"{n % 500}.{n % 100:02d}"
-            line = (f"f{f}-{r},user_{n % 1000:04d},{types[n % 6]},prod_{n % 25:02d},Product {n % 25},"
-                    f"Category {n % 5},{price},{1 + n % 3},2026-11-20 10:{n % 60:02d}:{n % 60:02d},"
-                    f"sess_{n // 7},{['mobile', 'desktop', 'tablet'][n % 3]}")
-            lines.append(line)
-            if n % 200 != 7:
-                everything.write(line + "\n")
-        with open(os.path.join(out, f"events_batch_{f + 1:04d}_20261123.csv"), "w") as fh:
-            fh.write("\n".join(lines) + "\n")
-PYEOF
+bench_seed_files "$work/input" "$FILES" "$ROWS" "$work/all_valid.csv"
 
 bench_start_server "$dsn"
 
 echo "file-bridge --once over $FILES files"
 start=$(bench_now)
-"$BUILD/file-bridge/file-bridge" --once --json --target "$BENCH_INGEST" --watch "$work/input" \
-  --archive "$work/archive" --failed "$work/failed" --settle 0 --max-files-per-trigger 3 >"$work/bridge.json"
-"$BUILD/admin-cli/ingest-admin" --target "$BENCH_ADMIN" flush --timeout 120s >/dev/null
+bench_upload_folder "$work/input" "$work/bridge.json"
 bridge_s=$(bench_secs "$start")
 cat "$work/bridge.json"
 rows_table=$(psql -X -tA -d "$dsn" -c "SELECT count(*) FROM user_events")

@@ -151,10 +151,6 @@ bench_stop_sampler() {
   BENCH_SAMPLER_PID=""
 }
 
-# bench_track_db DSN: has bench_cleanup drop the database of DSN (made by bench_db) at exit.
-# bench_db is called as $(bench_db ...), in a subshell, so its own BENCH_DBS+= never reaches the
-# script and, without this, the database outlives the run.
-bench_track_db() { BENCH_DBS+=("${1##*dbname=}"); }
 
 # bench_mib KIB: KiB as MiB, one decimal.
 bench_mib() { bench_div "$1" 1024 1; }
