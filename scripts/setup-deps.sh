@@ -23,6 +23,7 @@ PACKAGES=(
   prometheus docker-compose   # promtool checks deploy/ rules; docker-compose validates the compose file
   python3-yaml                # tests/deploy reads the resolved compose file
   clang-format                # tests/structure checks the house style (.clang-format)
+  python3-matplotlib          # bench/report draws the plots of docs/performance.md
 )
 case "${1:-}" in
   --build-only) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
