@@ -74,8 +74,7 @@ PartRows UpsertPart(pqxx::transaction_base& tx, const SealedBatch& batch, const 
                     BatchPart part, bool isolate) {
   PartRows rows;
   if (isolate) {
-    IsolatedUpsertResult r =
-        UpsertIsolated(tx, batch, part, UpsertSql(opts.update_on_conflict, StagedRows::kOrdRange));
+    IsolatedUpsertResult r = UpsertIsolated(tx, batch, part);
     rows.inserted = r.inserted;
     rows.updated = r.updated;
     rows.refused = std::move(r.refused);

@@ -37,8 +37,7 @@ uint32_t BatchIndex(const WindowItem& item, size_t j) {
 
 }  // namespace
 
-IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part,
-                                    const std::string& upsert_range_sql) {
+IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part) {
   // Only the last occurrence of an event_id counts (the later position wins), as in the bulk path,
   // so the rows staged have distinct ids and any split of them upserts the same.
   absl::flat_hash_map<std::string, std::pair<size_t, size_t>> last;
@@ -49,7 +48,7 @@ IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatc
   }
   std::vector<std::pair<size_t, size_t>> rows;  // (item, event) by ord
   {
-    std::unique_ptr<CopyText> out = OpenEventStaging(tx);
+    std::unique_ptr<CopyText> out = OpenEventStaging(tx, StagingTable::kRanges);
     for (size_t i = 0; i < batch.items.size(); ++i) {
       const WindowItem& item = batch.items[i];
       for (size_t j = 0; j < item.events.size(); ++j) {
@@ -63,9 +62,9 @@ IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatc
   }
   IsolatedUpsertResult result;
   auto parts = tx.exec_params(
-      "SELECT first_ord, inserted, updated, refused_state, refused_message "
-      "FROM pg_temp.ingest_isolate($1, $2, $3)",
-      upsert_range_sql, batch.batch_id, static_cast<int>(rows.size()));
+      "SELECT first_ord, inserted, updated, refused_state, refused_message FROM pg_temp.ingest_isolate($1, "
+      "$2)",
+      batch.batch_id, static_cast<int>(rows.size()));
   for (const auto& part : parts) {
     if (part[3].is_null()) {
       result.inserted += part[1].as<uint32_t>();

@@ -27,8 +27,8 @@ struct IsolatedUpsertResult {
   std::vector<RefusedRow> refused;
 };
 
-// The events of `part`; `upsert_range_sql` is UpsertSql(..., StagedRows::kOrdRange).
-IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part,
-                                    const std::string& upsert_range_sql);
+// The events of `part`, upserted as the session's pg_temp.ingest_isolate was made to (update or
+// ignore a repeated event_id: CreateStagingTables).
+IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part);
 
 }  // namespace ingest::server

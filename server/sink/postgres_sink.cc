@@ -13,9 +13,12 @@
 namespace ingest::server {
 
 struct PostgresSink::Connections {
-  Connections(const std::string& conninfo, int writers) : lookup(conninfo) {
+  Connections(const std::string& conninfo, int writers, bool update_on_conflict) : lookup(conninfo) {
+    auto setup = [update_on_conflict](pqxx::connection& conn) {
+      CreateStagingTables(conn, update_on_conflict);
+    };
     for (int i = 0; i < std::max(1, writers); ++i) {
-      owned_writers.push_back(std::make_unique<PgConnection>(conninfo, CreateStagingTables));
+      owned_writers.push_back(std::make_unique<PgConnection>(conninfo, setup));
       writer.push_back(owned_writers.back().get());
     }
   }
@@ -27,7 +30,8 @@ struct PostgresSink::Connections {
 };
 
 PostgresSink::PostgresSink(PostgresSinkOptions options)
-    : options_(std::move(options)), db_(std::make_unique<Connections>(options_.conninfo, options_.writers)) {}
+    : options_(std::move(options)),
+      db_(std::make_unique<Connections>(options_.conninfo, options_.writers, options_.update_on_conflict)) {}
 
 PostgresSink::~PostgresSink() = default;
 

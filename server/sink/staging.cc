@@ -30,13 +30,18 @@ void StageReject(CopyText& out, const WindowItem& item, const RejectedRow& r) {
 
 }  // namespace
 
-void CreateStagingTables(pqxx::connection& conn) {
+void CreateStagingTables(pqxx::connection& conn, bool update_on_conflict) {
   pqxx::nontransaction tx(conn);
   tx.exec(
       "CREATE TEMP TABLE IF NOT EXISTS ingest_staging (ord INTEGER, event_id TEXT, user_id TEXT, "
       "event_type TEXT, product_id TEXT, product_name TEXT, product_category TEXT, price_cents BIGINT, "
       "quantity INTEGER, event_us BIGINT, session_id TEXT, device_type TEXT, source TEXT) "
       "ON COMMIT DELETE ROWS");
+  // The rows of a batch written in ranges after PostgreSQL refused some (isolated_upsert.h): each
+  // range is read by ord, so they are indexed by it; the bulk path's table is not.
+  tx.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_ranges (LIKE ingest_staging) ON COMMIT DELETE ROWS");
+  tx.exec("CREATE INDEX IF NOT EXISTS ingest_staging_ranges_ord ON ingest_staging_ranges (ord)");
   tx.exec(
       "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_rejects (source TEXT, origin TEXT, position INTEGER, "
       "event_id TEXT, code TEXT, reason TEXT, payload TEXT, received_us BIGINT, file_sha256 TEXT) "
@@ -44,11 +49,12 @@ void CreateStagingTables(pqxx::connection& conn) {
   tx.exec(
       "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_acks (producer_id TEXT, sequence BIGINT, "
       "content_hash BYTEA, ack BYTEA, seen_us BIGINT) ON COMMIT DELETE ROWS");
-  tx.exec(IsolateFunctionSql());
+  tx.exec(IsolateFunctionSql(update_on_conflict));
 }
 
-std::unique_ptr<CopyText> OpenEventStaging(pqxx::transaction_base& tx) {
-  return std::make_unique<CopyText>(tx, "ingest_staging", kEventColumns);
+std::unique_ptr<CopyText> OpenEventStaging(pqxx::transaction_base& tx, StagingTable table) {
+  return std::make_unique<CopyText>(
+      tx, table == StagingTable::kBulk ? "ingest_staging" : "ingest_staging_ranges", kEventColumns);
 }
 
 void StageEvent(CopyText& out, int ord, const EventRow& e, const WindowItem& item) {
@@ -59,7 +65,7 @@ void StageEvent(CopyText& out, int ord, const EventRow& e, const WindowItem& ite
 }
 
 bool StageEvents(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part) {
-  std::unique_ptr<CopyText> out = OpenEventStaging(tx);
+  std::unique_ptr<CopyText> out = OpenEventStaging(tx, StagingTable::kBulk);
   absl::flat_hash_set<std::string_view> ids;
   ids.reserve(batch.EventCount());
   bool distinct = true;

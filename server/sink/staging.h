@@ -17,12 +17,17 @@ namespace ingest::server {
 struct RefusedRow;
 
 // Creates the session's staging tables and the function that isolates refused rows
-// (isolated_upsert.h). Runs on every new connection.
-void CreateStagingTables(pqxx::connection& conn);
+// (isolated_upsert.h), whose upsert updates or ignores a repeated event_id. Runs on every new
+// connection.
+void CreateStagingTables(pqxx::connection& conn, bool update_on_conflict);
 
-// COPY into ingest_staging: open the stream, then stage each event row (`ord` orders duplicates
+// The staging table of a batch's events: ingest_staging for the bulk upsert, or
+// ingest_staging_ranges (indexed by ord) for the upsert in ranges (isolated_upsert.h).
+enum class StagingTable { kBulk, kRanges };
+
+// COPY into a staging table: open the stream, then stage each event row (`ord` orders duplicates
 // of an event_id: the highest wins).
-std::unique_ptr<CopyText> OpenEventStaging(pqxx::transaction_base& tx);
+std::unique_ptr<CopyText> OpenEventStaging(pqxx::transaction_base& tx, StagingTable table);
 void StageEvent(CopyText& out, int ord, const EventRow& e, const WindowItem& item);
 
 // Stages the events of `part` in batch order, numbered by their position in the whole batch.

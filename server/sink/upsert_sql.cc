@@ -1,25 +1,30 @@
 #include "server/sink/upsert_sql.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace ingest::server {
 namespace {
 
 // The upsert of staged rows whose batch PostgreSQL refused for a data reason, run inside the
 // server: ranges of ord are upserted under a subtransaction each, and a refused range is halved,
-// down to the refused rows, so the client sends one statement whatever their number. `upsert`
-// is UpsertSql(..., StagedRows::kOrdRange) ($1 batch id, rows with $2 <= ord < $3). One result row per range
-// written (counts) or per row refused (its SQLSTATE and message).
-constexpr char kIsolateFunction[] = R"sql(
-CREATE OR REPLACE FUNCTION pg_temp.ingest_isolate(upsert TEXT, batch BIGINT, n INTEGER)
+// down to the refused rows, so the client sends one statement whatever their number. The upsert
+// is static SQL (UpsertSql(..., kOrdRange) over the variables batch, lo and hi), so PostgreSQL
+// plans it once per session rather than once per range. One result row per range written
+// (counts) or per row refused (its SQLSTATE and message).
+constexpr char kIsolateFunctionHead[] = R"sql(
+CREATE OR REPLACE FUNCTION pg_temp.ingest_isolate(batch BIGINT, n INTEGER)
 RETURNS TABLE (first_ord INTEGER, inserted BIGINT, updated BIGINT, refused_state TEXT, refused_message TEXT)
 LANGUAGE plpgsql AS $f$
+#variable_conflict use_column
 DECLARE
   los INTEGER[] := ARRAY[0];
   his INTEGER[] := ARRAY[n];
   lo INTEGER;
   hi INTEGER;
   top INTEGER;
+  ins BIGINT;
+  upd BIGINT;
 BEGIN
   WHILE coalesce(array_length(los, 1), 0) > 0 LOOP
     top := array_length(los, 1);
@@ -28,8 +33,12 @@ BEGIN
     los := los[1:top - 1];
     his := his[1:top - 1];
     BEGIN
-      EXECUTE upsert USING batch, lo, hi INTO inserted, updated;
+)sql";
+
+constexpr char kIsolateFunctionTail[] = R"sql( INTO ins, upd;
       first_ord := lo;
+      inserted := ins;
+      updated := upd;
       refused_state := NULL;
       refused_message := NULL;
       RETURN NEXT;
@@ -77,7 +86,8 @@ std::string UpsertSql(bool update_on_conflict, StagedRows rows) {
                                                     : "";
   return absl::StrCat(
       "WITH src AS (SELECT ", collapse ? "DISTINCT ON (event_id) *, " : "*, ",
-      TimestampFromMicros("event_us"), " AS ts FROM ingest_staging ", where,
+      TimestampFromMicros("event_us"), " AS ts FROM ",
+      rows == StagedRows::kOrdRange ? "ingest_staging_ranges " : "ingest_staging ", where,
       "), "
       "up AS (INSERT INTO user_events (event_id, user_id, event_type, product_id, product_name, "
       "product_category, product_price, quantity, total_price, event_timestamp, event_date, "
@@ -89,6 +99,10 @@ std::string UpsertSql(bool update_on_conflict, StagedRows rows) {
       conflict, ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up");
 }
 
-const char* IsolateFunctionSql() { return kIsolateFunction; }
+std::string IsolateFunctionSql(bool update_on_conflict) {
+  std::string upsert = UpsertSql(update_on_conflict, StagedRows::kOrdRange);
+  upsert = absl::StrReplaceAll(upsert, {{"$1", "batch"}, {"$2", "lo"}, {"$3", "hi"}});
+  return absl::StrCat(kIsolateFunctionHead, "      ", upsert, kIsolateFunctionTail);
+}
 
 }  // namespace ingest::server

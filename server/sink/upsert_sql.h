@@ -11,15 +11,15 @@ namespace ingest::server {
 enum class StagedRows {
   kRepeatsPossible,  // all; a repeated event_id is collapsed, its later position (ord) wins
   kDistinct,         // all, known to have distinct event_ids: no sort needed
-  kOrdRange,         // those with $2 <= ord < $3, whose event_ids are distinct
+  kOrdRange,         // those of ingest_staging_ranges with $2 <= ord < $3, whose event_ids are distinct
 };
 
 // The statement that moves ingest_staging into user_events ($1 = batch id), returning the rows
 // inserted and updated.
 std::string UpsertSql(bool update_on_conflict, StagedRows rows);
 
-// CREATE OR REPLACE FUNCTION pg_temp.ingest_isolate(upsert, batch, n), run on every new session.
-const char* IsolateFunctionSql();
+// CREATE OR REPLACE FUNCTION pg_temp.ingest_isolate(batch, n), run on every new session.
+std::string IsolateFunctionSql(bool update_on_conflict);
 
 // A timestamptz from a column of microseconds since the epoch.
 std::string TimestampFromMicros(const std::string& micros_column);

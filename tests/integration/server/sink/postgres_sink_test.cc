@@ -121,6 +121,23 @@ TEST_F(PostgresSinkTest, IgnoreModeKeepsTheFirstRow) {
   EXPECT_EQ(db_.Scalar("SELECT product_price::text FROM user_events WHERE event_id = 'k'"), "1.00");
 }
 
+TEST_F(PostgresSinkTest, IgnoreModeAlsoKeepsTheFirstRowWhenRowsAreRefused) {
+  db_.Query("ALTER TABLE user_events ADD CONSTRAINT refuse_me CHECK (product_id <> 'refuse-me')");
+  auto sink = MakeSink(false);
+  ASSERT_TRUE(sink->Prepare().ok());
+  ASSERT_TRUE(sink->Write(SampleBatch(1, {SampleItem("p", 1, {SampleRow("k", 100)})})).ok());
+  EventRow refused = SampleRow("r");
+  refused.product_id = "refuse-me";
+  auto second =
+      sink->Write(SampleBatch(2, {SampleItem("p", 2, {SampleRow("k", 999), refused, SampleRow("n")})}));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->inserted, 1u);
+  EXPECT_EQ(second->updated, 0u);
+  EXPECT_EQ(second->refused, 1u);
+  EXPECT_EQ(db_.Scalar("SELECT product_price::text FROM user_events WHERE event_id = 'k'"), "1.00");
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM user_events"), "2");
+}
+
 TEST_F(PostgresSinkTest, RejectsAreStoredWithTheirReasons) {
   std::vector<RejectedRow> rejects = {
       {1, "bad-1", "out_of_range", "quantity is 0; it must be 1..10000 (absent means 1)",
