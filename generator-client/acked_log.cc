@@ -22,15 +22,15 @@ AckedLog::~AckedLog() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-void AckedLog::Append(const v1::EventBatch& batch, const v1::BatchAck& ack) {
-  std::vector<bool> rejected(batch.events_size(), false);
+void AckedLog::Append(absl::string_view id_prefix, int events, const v1::BatchAck& ack) {
+  std::vector<bool> rejected(events, false);
   for (const v1::Rejection& r : ack.rejections()) {
     if (r.index() < rejected.size()) rejected[r.index()] = true;
   }
   absl::MutexLock lock(&mu_);
   line_buffer_.clear();
-  for (int i = 0; i < batch.events_size(); ++i) {
-    if (!rejected[i]) absl::StrAppend(&line_buffer_, batch.events(i).event_id(), "\n");
+  for (int i = 0; i < events; ++i) {
+    if (!rejected[i]) absl::StrAppend(&line_buffer_, id_prefix, i, "\n");
   }
   std::fwrite(line_buffer_.data(), 1, line_buffer_.size(), file_);
 }

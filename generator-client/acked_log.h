@@ -8,6 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "ingest/v1/ingest.pb.h"
 
@@ -19,8 +20,9 @@ class AckedLog {
   static absl::StatusOr<std::unique_ptr<AckedLog>> Open(const std::string& path);
   ~AckedLog();
 
-  // Appends the event ids of `batch` except those `ack` rejects. Thread-safe.
-  void Append(const v1::EventBatch& batch, const v1::BatchAck& ack);
+  // Appends the ids of a batch's `events` events, `id_prefix` followed by the event's index,
+  // except those `ack` rejects. Thread-safe.
+  void Append(absl::string_view id_prefix, int events, const v1::BatchAck& ack);
   // Writes buffered lines to the file; an error names the file.
   absl::Status Flush();
 

@@ -1,5 +1,6 @@
 // EventFactory: realistic click-stream events drawn from the catalog — users browsing in sessions
-// on weighted devices, with the event mix below — written into reused proto objects.
+// on weighted devices, with the event mix below — written into reused proto objects, or straight
+// into a batch's wire bytes (EncodeBatch, what the streaming producers send).
 #pragma once
 
 #include <array>
@@ -11,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "generator-client/batch_encoder.h"
 #include "generator-client/catalog.h"
 #include "ingest/v1/event.pb.h"
 #include "ingest/v1/ingest.pb.h"
@@ -41,6 +43,9 @@ inline constexpr Weighted<int> kQuantityMix[] = {{1, 70}, {2, 15}, {3, 8}, {4, 4
 // "view 50%, click 15%, ..." for --help.
 std::string EventMixText();
 
+// "<producer_id>-<sequence>-": the event ids of a batch are this prefix and the event's index.
+std::string EventIdPrefix(absl::string_view producer_id, uint64_t sequence);
+
 class EventFactory {
  public:
   // Events are a function of `seed`; a fraction `invalid_ratio` of them is made invalid on
@@ -50,8 +55,15 @@ class EventFactory {
                absl::Span<const Weighted<v1::EventType>> mix = kEventMix);
 
   // Clears `batch` (keeping its event objects for reuse) and fills it with `count` events whose
-  // ids are <producer_id>-<sequence>-<index>, all stamped with the current time.
+  // ids are <producer_id>-<sequence>-<index>, stamped with `now` plus (index % 1000) µs.
+  void FillBatch(absl::string_view producer_id, uint64_t sequence, int count, absl::Time now,
+                 v1::EventBatch* batch);
   void FillBatch(absl::string_view producer_id, uint64_t sequence, int count, v1::EventBatch* batch);
+
+  // The same batch as FillBatch, as the bytes it serializes to, written into `out` (whose
+  // allocation is reused) without building the message.
+  void EncodeBatch(absl::string_view producer_id, uint64_t sequence, int count, absl::Time now,
+                   std::string* out);
 
   // Overwrites every field of `event` with a new event called `event_id` that happened at `now`.
   void Fill(absl::string_view event_id, absl::Time now, v1::Event* event);
@@ -59,7 +71,7 @@ class EventFactory {
  private:
   struct Session {
     int user = 0;
-    std::string id;
+    SessionId id{};
     v1::DeviceType device = v1::DEVICE_TYPE_UNSPECIFIED;
     int remaining = 0;  // events left before the user leaves
   };
@@ -68,7 +80,9 @@ class EventFactory {
   static std::array<T, 100> Table(absl::Span<const Weighted<T>> mix);
 
   Session& NextSession();
-  void MakeInvalid(v1::Event* event);
+  // The next event's varying fields; every event consumes the generator in the same order.
+  EventDraw Draw();
+  void MakeInvalid(EventDraw* draw);
   uint64_t Below(uint64_t n) { return rng_() % n; }
 
   const Catalog& catalog_;
@@ -78,6 +92,8 @@ class EventFactory {
   std::array<v1::DeviceType, 100> devices_;
   std::array<int, 100> quantities_;
   std::vector<Session> sessions_;  // the users browsing right now
+  BatchEncoder encoder_;
+  std::vector<EventDraw> draws_;  // of the batch being encoded
 };
 
 }  // namespace ingest::generator

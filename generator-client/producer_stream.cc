@@ -18,6 +18,7 @@ constexpr absl::Duration kMinBackoff = absl::Milliseconds(100);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(5);
 // Consecutive failed streams without a single ack before the producer gives up.
 constexpr int kMaxFailedStreams = 30;
+constexpr char kStreamEventsMethod[] = "/ingest.v1.IngestService/StreamEvents";
 
 std::string CodeName(grpc::StatusCode code) {
   return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
@@ -58,10 +59,18 @@ bool IsRetriable(grpc::StatusCode code) {
 ProducerStream::ProducerStream(ProducerOptions options, const Catalog& catalog, AckedLog* acked_log)
     : options_(std::move(options)),
       channel_(MakeChannel(options_.target)),
-      stub_(v1::IngestService::NewStub(channel_)),
+      stream_events_(kStreamEventsMethod, grpc::internal::RpcMethod::BIDI_STREAMING, channel_),
       factory_(catalog, options_.seed, options_.invalid_ratio),
+      buffers_(WireBufferPool::Create()),
       log_(Logger("generator")),
-      window_(acked_log) {}
+      window_(options_.producer_id, acked_log) {}
+
+std::unique_ptr<ProducerStream::Stream> ProducerStream::OpenStream(grpc::ClientContext* ctx) {
+  // What the generated stub's StreamEvents does, with grpc::ByteBuffer as the request type.
+  return std::unique_ptr<Stream>(
+      grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, v1::BatchAck>::Create(channel_.get(),
+                                                                                        stream_events_, ctx));
+}
 
 void ProducerStream::StopSending() {
   absl::MutexLock lock(&mu_);
@@ -194,7 +203,7 @@ bool ProducerStream::Connect(absl::Time give_up_at) {
 std::string ProducerStream::ProbeError() {
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
-  std::unique_ptr<Stream> stream = stub_->StreamEvents(&ctx);
+  std::unique_ptr<Stream> stream = OpenStream(&ctx);
   stream->WritesDone();
   v1::BatchAck ack;
   while (stream->Read(&ack)) {
@@ -209,9 +218,8 @@ void ProducerStream::SleepUntil(absl::Time t) {
   DrainExpired();
 }
 
-v1::EventBatch* ProducerStream::NextBatch() {
+std::optional<grpc::ByteBuffer> ProducerStream::NextBatch() {
   uint64_t sequence;
-  std::unique_ptr<v1::EventBatch> batch;
   {
     absl::MutexLock lock(&mu_);
     auto interrupted = [this]()
@@ -224,17 +232,19 @@ v1::EventBatch* ProducerStream::NextBatch() {
       mu_.AwaitWithDeadline(absl::Condition(&interrupted), due);
     }
     mu_.Await(absl::Condition(&room));
-    if (abort_ || reader_done_) return nullptr;
+    if (abort_ || reader_done_) return std::nullopt;
     if (SendingDone()) {
       MarkSendingDone();
-      return nullptr;
+      return std::nullopt;
     }
     sequence = next_sequence_++;
-    batch = window_.TakeFree();
   }
-  factory_.FillBatch(options_.producer_id, sequence, options_.events_per_batch, batch.get());
+  std::unique_ptr<std::string> buffer = buffers_->Take();
+  factory_.EncodeBatch(options_.producer_id, sequence, options_.events_per_batch, absl::Now(), buffer.get());
+  grpc::ByteBuffer bytes = buffers_->Wrap(std::move(buffer));
   absl::MutexLock lock(&mu_);
-  return window_.Add(std::move(batch), absl::Now());
+  window_.Add(sequence, options_.events_per_batch, bytes, absl::Now());
+  return bytes;
 }
 
 void ProducerStream::ReadAcks(Stream* stream, grpc::ClientContext* ctx) {
@@ -254,8 +264,8 @@ void ProducerStream::ReadAcks(Stream* stream, grpc::ClientContext* ctx) {
 
 ProducerStream::Attempt ProducerStream::RunStream() {
   grpc::ClientContext ctx;
-  std::unique_ptr<Stream> stream = stub_->StreamEvents(&ctx);
-  std::vector<const v1::EventBatch*> resend;
+  std::unique_ptr<Stream> stream = OpenStream(&ctx);
+  std::vector<grpc::ByteBuffer> resend;
   {
     absl::MutexLock lock(&mu_);
     ctx_ = &ctx;
@@ -265,14 +275,15 @@ ProducerStream::Attempt ProducerStream::RunStream() {
   }
   std::thread reader([&] { ReadAcks(stream.get(), &ctx); });
   bool ok = true;
-  for (const v1::EventBatch* batch : resend) {
-    if (!(ok = stream->Write(*batch))) break;
+  for (const grpc::ByteBuffer& batch : resend) {
+    if (!(ok = stream->Write(batch))) break;
     absl::MutexLock lock(&mu_);
     ++window_.stats().batches_resent;
   }
+  resend.clear();
   while (ok) {
-    v1::EventBatch* batch = NextBatch();
-    if (batch == nullptr) break;
+    std::optional<grpc::ByteBuffer> batch = NextBatch();
+    if (!batch.has_value()) break;
     ok = stream->Write(*batch);
   }
   bool sending_done;

@@ -1,13 +1,18 @@
 // ProducerStream: one producer's bidi StreamEvents stream. It keeps up to `window` unacked
 // batches, matches the in-order acks to them by sequence, and when the stream fails with a
 // retriable status reconnects with capped exponential backoff and resends the unacked batches
-// with their original sequences.
+// with their original sequences. Batches are sent as bytes encoded once (EncodeBatch) into
+// pooled buffers, so that the generator costs little next to the server it loads.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits for the acks
+#include <grpcpp/impl/rpc_method.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -19,7 +24,8 @@
 #include "generator-client/catalog.h"
 #include "generator-client/event_factory.h"
 #include "generator-client/summary.h"
-#include "ingest/v1/ingest.grpc.pb.h"
+#include "generator-client/wire_buffer_pool.h"
+#include "ingest/v1/ingest.pb.h"
 #include "spdlog/spdlog.h"
 
 namespace ingest::generator {
@@ -59,16 +65,18 @@ class ProducerStream {
   void AddCountsTo(ProducerStats* totals);
 
  private:
-  using Stream = grpc::ClientReaderWriter<v1::EventBatch, v1::BatchAck>;
+  using Stream = grpc::ClientReaderWriter<grpc::ByteBuffer, v1::BatchAck>;
   struct Attempt {
     grpc::Status status;
     absl::Duration retry_after;  // from the retry-after-ms trailer, zero when absent
   };
 
   bool Connect(absl::Time give_up_at);  // false: not READY by then, or nothing left to do
+  std::unique_ptr<Stream> OpenStream(grpc::ClientContext* ctx);
   Attempt RunStream();
   void ReadAcks(Stream* stream, grpc::ClientContext* ctx);
-  v1::EventBatch* NextBatch();
+  // The next batch's bytes once the pacing and the window allow it; nullopt when sending stops.
+  std::optional<grpc::ByteBuffer> NextBatch();
   void SleepUntil(absl::Time t);
   std::string ProbeError();
 
@@ -78,8 +86,10 @@ class ProducerStream {
 
   const ProducerOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::IngestService::Stub> stub_;
+  // StreamEvents with the request as bytes: the generated stub takes only a built EventBatch.
+  grpc::internal::RpcMethod stream_events_;
   EventFactory factory_;  // writer thread only
+  std::shared_ptr<WireBufferPool> buffers_;
   // Fetched in the constructor: creating a named logger from several threads at once races.
   std::shared_ptr<spdlog::logger> log_;
   absl::Time start_;

@@ -133,5 +133,43 @@ TEST(EventFactoryTest, ReusedBatchHoldsOnlyNewEvents) {
   EXPECT_EQ(batch.events(19).event_id(), "p-2-19");
 }
 
+// EncodeBatch writes the bytes FillBatch's message serializes to: the same events, drawn in the
+// same order, without building them.
+TEST(EventFactoryTest, EncodedBatchIsTheFilledBatchSerialized) {
+  const absl::Time now = absl::FromUnixMicros(1764000000123456);
+  for (double ratio : {0.0, 0.3, 1.0}) {
+    for (const std::string& producer :
+         std::vector<std::string>{"gen-0000abcd-1", "p", std::string(kMaxProducerIdBytes, 'x')}) {
+      EventFactory filled(Catalog::Default(), 21, ratio), encoded(Catalog::Default(), 21, ratio);
+      v1::EventBatch batch;
+      std::string bytes = "left over from an earlier batch";
+      for (uint64_t seq : {1ULL, 2ULL, 999999999999ULL}) {
+        for (int count : {1, 7, 2000}) {
+          filled.FillBatch(producer, seq, count, now, &batch);
+          encoded.EncodeBatch(producer, seq, count, now, &bytes);
+          ASSERT_EQ(bytes, batch.SerializeAsString())
+              << "ratio " << ratio << " producer " << producer << " seq " << seq << " count " << count;
+        }
+      }
+    }
+  }
+}
+
+TEST(EventFactoryTest, EncodedEventsKeepTheTimeToTheMicrosecond) {
+  EventFactory factory(Catalog::Default(), 22, 0);
+  std::string bytes;
+  const absl::Time now = absl::FromUnixNanos(1764000000999999999);  // nanoseconds are dropped
+  factory.EncodeBatch("p", 1, 1001, now, &bytes);
+  v1::EventBatch batch;
+  ASSERT_TRUE(batch.ParseFromString(bytes));
+  ASSERT_EQ(batch.events_size(), 1001);
+  EXPECT_EQ(batch.events(0).event_time().seconds(), 1764000000);
+  EXPECT_EQ(batch.events(0).event_time().nanos(), 999999000);
+  EXPECT_EQ(batch.events(1).event_time().seconds(), 1764000001);
+  EXPECT_EQ(batch.events(1).event_time().nanos(), 0);
+  EXPECT_EQ(batch.events(1000).event_time().nanos(), 999999000);  // index % 1000 µs
+  EXPECT_EQ(batch.events(1000).event_id(), "p-1-1000");
+}
+
 }  // namespace
 }  // namespace ingest::generator
