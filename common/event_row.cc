@@ -13,28 +13,40 @@ namespace {
 
 constexpr size_t kMaxPayloadBytes = 4096;
 
-int64_t TruncatedMicros(const google::protobuf::Timestamp& ts) {
+template <typename Timestamp>
+int64_t TruncatedMicros(const Timestamp& ts) {
   // nanos are 0..999999999 for a valid timestamp, so this floors toward the past.
   return ts.seconds() * 1000000 + ts.nanos() / 1000;
 }
 
 }  // namespace
 
-EventRow ToEventRow(const v1::Event& e) {
+namespace {
+
+void Assign(std::string& to, absl::string_view from) { to.assign(from.data(), from.size()); }
+
+template <typename Event>
+EventRow RowOf(const Event& e) {
   EventRow row;
-  row.event_id = e.event_id();
-  row.user_id = e.user_id();
+  Assign(row.event_id, e.event_id());
+  Assign(row.user_id, e.user_id());
   row.event_type = std::string(EventTypeText(e.event_type()));
-  row.product_id = e.product_id();
-  row.product_name = e.product_name();
-  row.product_category = e.product_category();
+  Assign(row.product_id, e.product_id());
+  Assign(row.product_name, e.product_name());
+  Assign(row.product_category, e.product_category());
   row.price_cents = e.price_cents();
   row.quantity = e.has_quantity() ? e.quantity() : 1;
   row.event_time_us = TruncatedMicros(e.event_time());
-  row.session_id = e.session_id();
+  Assign(row.session_id, e.session_id());
   row.device_type = std::string(DeviceTypeText(e.device_type()));
   return row;
 }
+
+}  // namespace
+
+EventRow ToEventRow(const v1::Event& e) { return RowOf(e); }
+
+EventRow ToEventRow(const EventView& e) { return RowOf(e); }
 
 v1::Event ToProtoEvent(const EventRow& row) {
   v1::Event e;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/event_view.h"
 #include "ingest/v1/event.pb.h"
 
 namespace ingest {
@@ -29,6 +30,7 @@ struct EventRow {
 // Maps a valid event (see ValidateEvent) to its row: absent quantity becomes 1, the time is
 // truncated to the microsecond, enums become their text.
 EventRow ToEventRow(const v1::Event& event);
+EventRow ToEventRow(const EventView& event);
 // The inverse of ToEventRow, for rows read back from the database.
 v1::Event ToProtoEvent(const EventRow& row);
 

@@ -9,7 +9,7 @@ namespace ingest {
 namespace {
 
 // A text field: `required` means 1..max bytes, otherwise 0..max; always valid UTF-8 without NUL.
-std::optional<Problem> CheckText(absl::string_view field, const std::string& value, size_t max,
+std::optional<Problem> CheckText(absl::string_view field, absl::string_view value, size_t max,
                                  bool required) {
   if (required && value.empty()) {
     return Problem{code::kMissingField, absl::StrCat(field, " is missing; it is required")};
@@ -21,14 +21,15 @@ std::optional<Problem> CheckText(absl::string_view field, const std::string& val
   if (!IsValidUtf8(value)) {
     return Problem{code::kBadUtf8, absl::StrCat(field, " is not valid UTF-8")};
   }
-  if (const size_t nul = value.find('\0'); nul != std::string::npos) {
+  if (const size_t nul = value.find('\0'); nul != absl::string_view::npos) {
     return Problem{code::kBadUtf8, absl::StrCat(field, " holds a NUL character (byte ", nul + 1,
                                                 "), which PostgreSQL text cannot store")};
   }
   return std::nullopt;
 }
 
-std::optional<Problem> CheckEventTime(const v1::Event& e, absl::Time now) {
+template <typename Event>
+std::optional<Problem> CheckEventTime(const Event& e, absl::Time now) {
   if (!e.has_event_time()) {
     return Problem{code::kMissingField, "event_time is missing; it is required"};
   }
@@ -37,7 +38,7 @@ std::optional<Problem> CheckEventTime(const v1::Event& e, absl::Time now) {
     return Problem{code::kBadTimestamp,
                    absl::StrCat("event_time has nanos ", ts.nanos(), "; they must be 0..999999999")};
   }
-  absl::Time t = FromProtoTime(ts);
+  const absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
   if (t < MinEventTime()) {
     return Problem{code::kOutOfRange,
                    absl::StrCat("event_time ", FormatUtc(t), " is before 2000-01-01T00:00:00Z")};
@@ -50,13 +51,9 @@ std::optional<Problem> CheckEventTime(const v1::Event& e, absl::Time now) {
   return std::nullopt;
 }
 
-}  // namespace
-
-absl::Time MinEventTime() {
-  return absl::FromCivil(absl::CivilSecond(2000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
-}
-
-std::optional<Problem> ValidateEvent(const v1::Event& e, absl::Time now) {
+// The rules, over v1::Event or EventView (the same accessors).
+template <typename Event>
+std::optional<Problem> Validate(const Event& e, absl::Time now) {
   if (auto p = CheckText("event_id", e.event_id(), kMaxIdBytes, true)) return p;
   if (auto p = CheckText("user_id", e.user_id(), kMaxIdBytes, true)) return p;
   if (e.event_type() == v1::EVENT_TYPE_UNSPECIFIED) {
@@ -87,5 +84,15 @@ std::optional<Problem> ValidateEvent(const v1::Event& e, absl::Time now) {
   }
   return std::nullopt;
 }
+
+}  // namespace
+
+absl::Time MinEventTime() {
+  return absl::FromCivil(absl::CivilSecond(2000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+}
+
+std::optional<Problem> ValidateEvent(const v1::Event& event, absl::Time now) { return Validate(event, now); }
+
+std::optional<Problem> ValidateEvent(const EventView& event, absl::Time now) { return Validate(event, now); }
 
 }  // namespace ingest

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/event_view.h"
 #include "ingest/v1/event.pb.h"
 
 namespace ingest {
@@ -44,5 +45,6 @@ absl::Time MinEventTime();  // 2000-01-01T00:00:00Z
 // The first problem of `event` in field order, or nullopt when it is valid. `now` is the
 // server's clock, for the future-timestamp rule.
 std::optional<Problem> ValidateEvent(const v1::Event& event, absl::Time now);
+std::optional<Problem> ValidateEvent(const EventView& event, absl::Time now);
 
 }  // namespace ingest

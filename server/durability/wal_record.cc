@@ -54,20 +54,19 @@ absl::Status DecodeStreamBatch(absl::string_view body, WindowItem* item) {
         absl::StrCat("log record of '", item->origin, "' sequence ", item->sequence,
                      " holds a batch that does not parse: ", received.status().message()));
   }
-  const v1::EventBatch& batch = received->batch;
   item->bytes = received->wire_bytes;
   absl::flat_hash_map<uint32_t, const v1::Rejection*> rejected;
   for (const auto& rej : item->ack.rejections()) rejected[rej.index()] = &rej;
-  item->events.reserve(batch.events_size() - rejected.size());
-  for (int i = 0; i < batch.events_size(); ++i) {
-    const v1::Event& e = batch.events(i);
+  item->events.reserve(received->events.size() - rejected.size());
+  for (int i = 0; i < received->events_size(); ++i) {
+    const EventView& e = received->events[i];
     auto it = rejected.find(static_cast<uint32_t>(i));
     if (it == rejected.end()) {
       item->events.push_back(ToEventRow(e));
     } else {
       const v1::Rejection& rej = *it->second;
       item->rejects.push_back(
-          RejectedRow{rej.index(), rej.event_id(), rej.code(), rej.reason(), PayloadText(e)});
+          RejectedRow{rej.index(), rej.event_id(), rej.code(), rej.reason(), PayloadText(e.ToProto())});
     }
   }
   return absl::OkStatus();

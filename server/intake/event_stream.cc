@@ -106,7 +106,7 @@ void EventStream::OnReadDone(bool ok) {
   // Only a stream's first batch can meet a producer not in memory: the registry keeps every
   // producer it loaded, and later batches must name the same one.
   if (ctx_.loads != nullptr && producer_id_.empty() &&
-      !ctx_.producers->Loaded((*message)->received.batch.producer_id())) {
+      !ctx_.producers->Loaded((*message)->received.producer_id)) {
     refs_.fetch_add(1);
     ctx_.loads->Run([this, m = std::shared_ptr<Message>(std::move(*message))] {
       Continue(Process(*m));
@@ -143,8 +143,7 @@ void EventStream::Continue(const grpc::Status& status) {
 
 grpc::Status EventStream::Process(const Message& message) {
   const ReceivedBatch& received = message.received;
-  const v1::EventBatch& batch = received.batch;
-  const std::string& producer = batch.producer_id();
+  const std::string& producer = received.producer_id;
   if (producer.empty()) {
     return {grpc::StatusCode::INVALID_ARGUMENT,
             "producer_id is empty: every EventBatch needs the producer's stable id"};
@@ -160,9 +159,9 @@ grpc::Status EventStream::Process(const Message& message) {
             absl::StrCat("this stream belongs to producer '", producer_id_, "' but a batch names '", producer,
                          "': open one stream per producer")};
   }
-  const uint64_t seq = batch.sequence();
+  const uint64_t seq = received.sequence;
   auto kind =
-      ctx_.producers->Admit(producer, seq, received.content_hash, batch.events_size(), ctx_.clock->Now());
+      ctx_.producers->Admit(producer, seq, received.content_hash, received.events_size(), ctx_.clock->Now());
   if (!kind.ok()) return ToGrpcStatus(kind.status());
 
   uint64_t slot;
@@ -178,7 +177,8 @@ grpc::Status EventStream::Process(const Message& message) {
     return grpc::Status::OK;
   }
   WindowItem item = BuildWindowItem(received, ctx_.clock->Now());
-  ctx_.metrics->Received(Source::kStream, producer, batch.events_size(), item.ack.accepted(), item.rejects);
+  ctx_.metrics->Received(Source::kStream, producer, received.events_size(), item.ack.accepted(),
+                         item.rejects);
   ProducerRegistry* producers = ctx_.producers;
   AckCallbacks callbacks;
   callbacks.settled = [producers, shared, slot, producer, seq, ack = item.ack, metrics = ctx_.metrics,

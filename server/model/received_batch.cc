@@ -1,76 +1,86 @@
 #include "server/model/received_batch.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "common/sha256.h"
 #include "common/utf8.h"
-#include "ingest/wire/received_batch.pb.h"
 
 namespace ingest::server {
 namespace {
 
-// Hashes each event's serialization. The wire message and ingest.v1.Event serialize to the
-// same bytes (same numbers and wire types, fields in number order), so either gives one hash,
-// and hashes kept in producer_acks stay comparable across versions.
-template <typename Events>
-std::string HashEvents(const Events& events) {
-  Sha256 h;
-  std::string buf;
-  for (const auto& e : events) {
-    buf.clear();
-    e.SerializeToString(&buf);
-    uint64_t len = buf.size();
-    h.Update(absl::string_view(reinterpret_cast<const char*>(&len), sizeof(len)));
-    h.Update(buf);
-  }
-  return h.Finish();
+using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedInputStream;
+
+// The content hash takes each event's bytes as received, preceded by their length. They are what
+// protobuf serializes for the same event (fields in number order), so hashes kept in
+// producer_acks stay comparable with those of earlier versions, which hashed a re-serialization.
+void HashEvent(Sha256& h, absl::string_view bytes) {
+  const uint64_t len = bytes.size();
+  h.Update(absl::string_view(reinterpret_cast<const char*>(&len), sizeof(len)));
+  h.Update(bytes);
 }
 
-void MoveEvent(wire::ReceivedEvent* in, v1::Event* out) {
-  out->set_event_id(std::move(*in->mutable_event_id()));
-  out->set_user_id(std::move(*in->mutable_user_id()));
-  out->set_event_type(static_cast<v1::EventType>(in->event_type()));
-  out->set_product_id(std::move(*in->mutable_product_id()));
-  out->set_product_name(std::move(*in->mutable_product_name()));
-  out->set_product_category(std::move(*in->mutable_product_category()));
-  out->set_price_cents(in->price_cents());
-  if (in->has_quantity()) out->set_quantity(in->quantity());
-  if (in->has_event_time()) out->mutable_event_time()->Swap(in->mutable_event_time());
-  out->set_session_id(std::move(*in->mutable_session_id()));
-  out->set_device_type(static_cast<v1::DeviceType>(in->device_type()));
+absl::Status NotABatch(absl::string_view bytes) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("the message (", bytes.size(), " bytes) is not an ingest.v1.EventBatch"));
+}
+
+// One length-delimited field as a view into `all`.
+bool ReadView(CodedInputStream& in, absl::string_view all, absl::string_view* out) {
+  uint32_t size = 0;
+  if (!in.ReadVarint32(&size)) return false;
+  const int at = in.CurrentPosition();
+  if (!in.Skip(static_cast<int>(size))) return false;
+  *out = all.substr(static_cast<size_t>(at), size);
+  return true;
 }
 
 }  // namespace
 
 absl::StatusOr<ReceivedBatch> ParseReceivedBatch(absl::string_view bytes) {
-  wire::ReceivedBatch wire;
-  if (!wire.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the message (", bytes.size(), " bytes) is not an ingest.v1.EventBatch"));
+  ReceivedBatch out;
+  out.wire_bytes = bytes.size();
+  Sha256 hash;
+  CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(INT32_MAX);
+  absl::string_view producer;
+  while (uint32_t tag = in.ReadTag()) {
+    const int field = WireFormatLite::GetTagFieldNumber(tag);
+    const auto type = WireFormatLite::GetTagWireType(tag);
+    bool ok = true;
+    absl::string_view view;
+    if (field == 1 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      ok = ReadView(in, bytes, &producer);
+    } else if (field == 2 && type == WireFormatLite::WIRETYPE_VARINT) {
+      ok = in.ReadVarint64(&out.sequence);
+    } else if (field == 3 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      ok = ReadView(in, bytes, &view) && out.events.emplace_back().Parse(view);
+      if (ok) HashEvent(hash, view);
+    } else {
+      ok = WireFormatLite::SkipField(&in, tag);
+    }
+    if (!ok) return NotABatch(bytes);
   }
-  if (!IsValidUtf8(wire.producer_id())) {
-    return absl::InvalidArgumentError("producer_id is not valid UTF-8");
-  }
-  if (!IsStorableText(wire.producer_id())) {
+  if (!in.ConsumedEntireMessage()) return NotABatch(bytes);
+  if (!IsValidUtf8(producer)) return absl::InvalidArgumentError("producer_id is not valid UTF-8");
+  if (!IsStorableText(producer)) {
     return absl::InvalidArgumentError(
         "producer_id holds a NUL character, which PostgreSQL text cannot store");
   }
-  ReceivedBatch out;
-  out.wire_bytes = bytes.size();
-  out.content_hash = HashEvents(wire.events());
-  out.batch.set_producer_id(std::move(*wire.mutable_producer_id()));
-  out.batch.set_sequence(wire.sequence());
-  out.batch.mutable_events()->Reserve(wire.events_size());
-  for (auto& e : *wire.mutable_events()) MoveEvent(&e, out.batch.add_events());
+  out.producer_id = std::string(producer);
+  out.content_hash = hash.Finish();
   return out;
 }
 
-ReceivedBatch FromEventBatch(v1::EventBatch batch) {
-  ReceivedBatch out;
-  out.wire_bytes = batch.ByteSizeLong();
-  out.content_hash = HashEvents(batch.events());
-  out.batch = std::move(batch);
+ReceivedBatch FromEventBatch(const v1::EventBatch& batch) {
+  auto bytes = std::make_shared<const std::string>(batch.SerializeAsString());
+  auto parsed = ParseReceivedBatch(*bytes);
+  ReceivedBatch out = parsed.ok() ? std::move(*parsed) : ReceivedBatch();
+  out.storage = std::move(bytes);
   return out;
 }
 
