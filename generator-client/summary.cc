@@ -97,6 +97,7 @@ std::string FormatSummaryTable(const Summary& s) {
   row("throughput", absl::StrFormat("%.1f events/s (acked)", s.events_per_second()));
   row("ack latency p50", absl::StrFormat("%.2f ms", Ms(t.latency.Quantile(0.50))));
   row("ack latency p99", absl::StrFormat("%.2f ms", Ms(t.latency.Quantile(0.99))));
+  row("ack latency p99.9", absl::StrFormat("%.2f ms", Ms(t.latency.Quantile(0.999))));
   row("seed", absl::StrCat(s.seed));
   return out;
 }
@@ -107,10 +108,10 @@ std::string FormatSummaryJson(const Summary& s) {
       "{\"producers\":%d,\"batches_sent\":%d,\"batches_acked\":%d,\"batches_not_acked\":%d,"
       "\"batches_resent\":%d,\"events_sent\":%d,\"events_accepted\":%d,\"events_rejected\":%d,"
       "\"reconnects\":%d,\"elapsed_s\":%.3f,\"events_per_s\":%.1f,\"ack_latency_p50_ms\":%.3f,"
-      "\"ack_latency_p99_ms\":%.3f,\"seed\":%d}\n",
+      "\"ack_latency_p99_ms\":%.3f,\"ack_latency_p999_ms\":%.3f,\"seed\":%d}\n",
       s.producers, t.batches_sent, t.batches_acked, s.batches_not_acked(), t.batches_resent, t.events_sent,
       t.accepted, t.rejected, t.reconnects, absl::ToDoubleSeconds(s.elapsed), s.events_per_second(),
-      Ms(t.latency.Quantile(0.50)), Ms(t.latency.Quantile(0.99)), s.seed);
+      Ms(t.latency.Quantile(0.50)), Ms(t.latency.Quantile(0.99)), Ms(t.latency.Quantile(0.999)), s.seed);
 }
 
 std::string FormatFileSummaryTable(const FileSummary& s) {
