@@ -52,7 +52,11 @@ absl::Status RefillWindow(ServerParts& p, const Retry& retry) {
 
 void AssembleObservers(const ServerConfig& config, ServerParts& p) {
   p.reader = std::make_unique<PostgresReader>(config.db);
-  p.probe = std::make_unique<DatabaseProbe>(MakeDatabasePing(config.db), absl::Seconds(5));
+  // The writer (created before the probe starts, stopped after it) retries as soon as PostgreSQL
+  // answers again.
+  p.probe = std::make_unique<DatabaseProbe>(MakeDatabasePing(config.db), absl::Seconds(5), [&p] {
+    if (p.writer) p.writer->RetryNow();
+  });
   p.loads = std::make_unique<WorkerPool>("producer-load", 2);
   p.uploads = std::make_unique<WorkerPool>("upload", config.upload_workers);
 }

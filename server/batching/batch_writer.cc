@@ -56,6 +56,11 @@ void BatchWriter::Enqueue(SealedBatch batch) {
   }
 }
 
+void BatchWriter::RetryNow() {
+  absl::MutexLock lock(&mu_);
+  retry_now_ = true;
+}
+
 bool BatchWriter::WaitCommitted(uint64_t id, absl::Time deadline) {
   absl::MutexLock lock(&mu_);
   auto done = [this, id]()
@@ -224,9 +229,12 @@ bool BatchWriter::WriteWithRetry(SealedBatch& batch, CommitResult* result, Seale
     }
     absl::MutexLock lock(&mu_);
     const absl::Duration wait = RecordFailure(batch, written.status(), delay);
-    auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_; };
-    if (mu_.AwaitWithTimeout(absl::Condition(&stopping), wait)) return false;
-    delay = std::min(delay * 2, backoff_.max);
+    retry_now_ = false;
+    auto woken = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stop_ || retry_now_; };
+    mu_.AwaitWithTimeout(absl::Condition(&woken), wait);
+    if (stop_) return false;
+    delay = retry_now_ ? backoff_.initial : std::min(delay * 2, backoff_.max);
+    retry_now_ = false;
   }
 }
 

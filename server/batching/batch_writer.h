@@ -71,6 +71,10 @@ class BatchWriter {
   // Stops after the current attempt; batches not yet committed stay unwritten.
   void Stop();
 
+  // Ends the wait before the next attempt at a batch that failed: PostgreSQL is known to answer
+  // again (DatabaseProbe), so the backoff (up to 10 s) would only delay the backlog.
+  void RetryNow();
+
   // Queues a sealed batch; batches must arrive in increasing id order.
   void Enqueue(SealedBatch batch);
 
@@ -106,6 +110,7 @@ class BatchWriter {
   mutable absl::Mutex mu_;  // guards the queue of sealed batches, the stop flag and the stats
   std::deque<SealedBatch> queue_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool retry_now_ ABSL_GUARDED_BY(mu_) = false;
   WriterStats stats_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
   LogRate retry_log_{absl::Seconds(30)};  // one retry warning per 30 s, with the count held back

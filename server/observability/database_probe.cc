@@ -29,15 +29,20 @@ void DatabaseProbe::Stop() {
 
 void DatabaseProbe::ProbeNow() {
   const absl::Status st = ping_();
-  absl::MutexLock lock(&mu_);
-  const bool was_reachable = !health_.checked || health_.reachable;
-  health_.checked = true;
-  health_.reachable = st.ok();
-  health_.error = st.ok() ? "" : std::string(st.message());
-  health_.checked_at = absl::Now();
-  // Only the changes: a long outage is one warning, not one per probe.
-  if (was_reachable && !st.ok()) Logger("sink")->warn("PostgreSQL is unreachable: {}", st.message());
-  if (!was_reachable && st.ok()) Logger("sink")->info("PostgreSQL is reachable again");
+  bool back = false;
+  {
+    absl::MutexLock lock(&mu_);
+    const bool was_reachable = !health_.checked || health_.reachable;
+    health_.checked = true;
+    health_.reachable = st.ok();
+    health_.error = st.ok() ? "" : std::string(st.message());
+    health_.checked_at = absl::Now();
+    back = !was_reachable && st.ok();
+    // Only the changes: a long outage is one warning, not one per probe.
+    if (was_reachable && !st.ok()) Logger("sink")->warn("PostgreSQL is unreachable: {}", st.message());
+    if (back) Logger("sink")->info("PostgreSQL is reachable again");
+  }
+  if (back && reachable_again_) reachable_again_();
 }
 
 DatabaseHealth DatabaseProbe::health() const {

@@ -24,7 +24,10 @@ class DatabaseProbe {
  public:
   using Ping = std::function<absl::Status()>;
 
-  DatabaseProbe(Ping ping, absl::Duration every) : ping_(std::move(ping)), every_(every) {}
+  // `reachable_again` (may be empty) runs after a probe that succeeds following one that failed,
+  // outside the probe's lock: the batch writer retries then instead of at its backoff.
+  DatabaseProbe(Ping ping, absl::Duration every, std::function<void()> reachable_again = {})
+      : ping_(std::move(ping)), every_(every), reachable_again_(std::move(reachable_again)) {}
   ~DatabaseProbe() { Stop(); }
 
   // Probes every `every` on a thread of its own, the first time at once.
@@ -38,6 +41,7 @@ class DatabaseProbe {
  private:
   const Ping ping_;
   const absl::Duration every_;
+  const std::function<void()> reachable_again_;
   mutable absl::Mutex mu_;  // guards the last probe's result and the stop flag
   DatabaseHealth health_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;

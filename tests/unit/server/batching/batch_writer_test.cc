@@ -72,6 +72,20 @@ TEST(BatchWriterTest, RowsThatPostgresRefusedAreNotCountedAsCommitted) {
   EXPECT_EQ(writer.Stats().committed_events, 2u);
 }
 
+TEST(BatchWriterTest, RetryNowEndsTheBackoffWait) {
+  MemorySink sink;
+  sink.FailNextWrites(1, absl::UnavailableError("connection refused"));
+  BatchWriter writer(&sink, Backoff{absl::Seconds(60), absl::Seconds(60)}, 0);
+  writer.Start();
+  writer.Enqueue(Batch(1, {"a"}));
+  for (int i = 0; i < 1000 && !writer.Stats().sink.retrying; ++i) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_TRUE(writer.Stats().sink.retrying);
+  writer.RetryNow();
+  EXPECT_TRUE(writer.WaitCommitted(1, absl::Now() + absl::Seconds(20))) << "still waiting out a 60 s backoff";
+  writer.Stop();
+  EXPECT_EQ(sink.write_attempts(), 2);
+}
+
 TEST(BatchWriterTest, RetriesAnUnavailableDatabaseUntilItCommits) {
   MemorySink sink;
   sink.FailNextWrites(3, absl::UnavailableError("connection refused"));

@@ -38,6 +38,22 @@ TEST(DatabaseProbeTest, EachProbeRecordsReachabilityAndTheError) {
   EXPECT_EQ(probe.health().error, "");
 }
 
+TEST(DatabaseProbeTest, ReachableAgainRunsOnceWhenAnOutageEnds) {
+  absl::Status answer = absl::OkStatus();
+  int woken = 0;
+  DatabaseProbe probe([&] { return answer; }, absl::Seconds(5), [&] { ++woken; });
+  probe.ProbeNow();
+  EXPECT_EQ(woken, 0) << "reachable from the start is not a return";
+  answer = absl::UnavailableError("down");
+  probe.ProbeNow();
+  probe.ProbeNow();
+  EXPECT_EQ(woken, 0);
+  answer = absl::OkStatus();
+  probe.ProbeNow();
+  probe.ProbeNow();
+  EXPECT_EQ(woken, 1);
+}
+
 TEST(DatabaseProbeTest, TheThreadProbesAgainAndAgainUntilStopped) {
   std::atomic<int> pings{0};
   DatabaseProbe probe(
