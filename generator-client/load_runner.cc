@@ -1,5 +1,6 @@
 #include "generator-client/load_runner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -57,13 +58,16 @@ std::string Hint(const absl::Status& s) {
   }
 }
 
-ProducerOptions OptionsFor(const GeneratorConfig& c, const std::string& id, uint64_t seed) {
+// Producer k of `producers`.
+ProducerOptions OptionsFor(const GeneratorConfig& c, const std::string& id, uint64_t seed, size_t k,
+                           size_t producers) {
   ProducerOptions o;
   o.target = c.target;
   o.producer_id = id;
   o.events_per_batch = c.events_per_batch;
   o.batches = c.continuous ? 0 : c.batches;
   o.batch_interval = BatchInterval(c);
+  o.phase = o.batch_interval * static_cast<double>(k) / static_cast<double>(std::max<size_t>(1, producers));
   o.window = c.window;
   o.connect_timeout = c.connect_timeout;
   o.drain_timeout = c.drain_timeout;
@@ -123,8 +127,8 @@ RunOutcome RunLoad(const GeneratorConfig& c, ProgressLine* progress) {
   std::vector<std::unique_ptr<ProducerStream>> producers;
   for (size_t k = 0; k < ids.size(); ++k) {
     uint64_t seed = outcome.summary.seed ^ ((k + 1) * 0x9E3779B97F4A7C15ULL);
-    producers.push_back(
-        std::make_unique<ProducerStream>(OptionsFor(c, ids[k], seed), Catalog::Default(), acked_log.get()));
+    producers.push_back(std::make_unique<ProducerStream>(OptionsFor(c, ids[k], seed, k, ids.size()),
+                                                         Catalog::Default(), acked_log.get()));
   }
   const absl::Time start = absl::Now();
   std::vector<ProducerResult> results(producers.size());

@@ -229,7 +229,8 @@ std::optional<grpc::ByteBuffer> ProducerStream::NextBatch() {
       return stop_ || abort_ || reader_done_ || window_.size() < static_cast<size_t>(options_.window);
     };
     if (!SendingDone()) {
-      absl::Time due = start_ + options_.batch_interval * static_cast<double>(next_sequence_ - 1);
+      absl::Time due =
+          start_ + options_.phase + options_.batch_interval * static_cast<double>(next_sequence_ - 1);
       mu_.AwaitWithDeadline(absl::Condition(&interrupted), due);
     }
     mu_.Await(absl::Condition(&room));

@@ -36,6 +36,9 @@ struct ProducerOptions {
   int events_per_batch = 10;
   uint64_t batches = 1;                                  // 0: until StopSending()
   absl::Duration batch_interval = absl::ZeroDuration();  // from one batch's start to the next
+  // Added to every due time: producer k of n starts k/n of an interval late, so that n paced
+  // producers spread their batches over the interval instead of sending them all at once.
+  absl::Duration phase = absl::ZeroDuration();
   int window = 8;
   absl::Duration connect_timeout = absl::Seconds(10);  // give up after this long without progress
   absl::Duration drain_timeout = absl::Seconds(60);    // wait for acks once sending stopped
