@@ -10,16 +10,6 @@ using google::protobuf::io::CodedInputStream;
 using WireType = google::protobuf::internal::WireFormatLite::WireType;
 using google::protobuf::internal::WireFormatLite;
 
-// A length-delimited field's bytes, as a view into `all` (the stream's whole input).
-bool ReadView(CodedInputStream& in, absl::string_view all, absl::string_view* out) {
-  uint32_t size = 0;
-  if (!in.ReadVarint32(&size)) return false;
-  const int at = in.CurrentPosition();
-  if (!in.Skip(static_cast<int>(size))) return false;
-  *out = all.substr(static_cast<size_t>(at), size);
-  return true;
-}
-
 bool ReadInt32(CodedInputStream& in, int32_t* out) {
   uint64_t v = 0;  // a negative int32 is sent as a 10-byte varint
   if (!in.ReadVarint64(&v)) return false;
@@ -46,6 +36,15 @@ bool ParseTime(absl::string_view bytes, TimeView* out) {
 }
 
 }  // namespace
+
+bool ReadLengthDelimited(CodedInputStream& in, absl::string_view all, absl::string_view* out) {
+  uint32_t size = 0;
+  if (!in.ReadVarint32(&size)) return false;
+  const int at = in.CurrentPosition();
+  if (!in.Skip(static_cast<int>(size))) return false;
+  *out = all.substr(static_cast<size_t>(at), size);
+  return true;
+}
 
 bool EventView::Parse(absl::string_view bytes) {
   *this = EventView();
@@ -82,7 +81,7 @@ bool EventView::Parse(absl::string_view bytes) {
     uint64_t v = 0;
     absl::string_view time;
     if (text && len) {
-      ok = ReadView(in, bytes, text);
+      ok = ReadLengthDelimited(in, bytes, text);
     } else if (field == 3 && varint) {
       ok = ReadInt32(in, &event_type_);
     } else if (field == 11 && varint) {
@@ -94,7 +93,7 @@ bool EventView::Parse(absl::string_view bytes) {
       ok = ReadInt32(in, &quantity_);
       has_quantity_ = true;
     } else if (field == 9 && len) {
-      ok = ReadView(in, bytes, &time) && ParseTime(time, &event_time_);  // repeated: merged
+      ok = ReadLengthDelimited(in, bytes, &time) && ParseTime(time, &event_time_);  // repeated: merged
       has_event_time_ = true;
     } else {
       ok = WireFormatLite::SkipField(&in, tag);

@@ -10,7 +10,16 @@
 #include "absl/strings/string_view.h"
 #include "ingest/v1/event.pb.h"
 
+namespace google::protobuf::io {
+class CodedInputStream;
+}
+
 namespace ingest {
+
+// Reads a length-delimited field's bytes (after its tag) from `in`, a stream over `all`, as a
+// view into `all`. False when the field runs past the end.
+bool ReadLengthDelimited(google::protobuf::io::CodedInputStream& in, absl::string_view all,
+                         absl::string_view* out);
 
 struct TimeView {
   int64_t seconds_ = 0;

@@ -29,16 +29,6 @@ absl::Status NotABatch(absl::string_view bytes) {
       absl::StrCat("the message (", bytes.size(), " bytes) is not an ingest.v1.EventBatch"));
 }
 
-// One length-delimited field as a view into `all`.
-bool ReadView(CodedInputStream& in, absl::string_view all, absl::string_view* out) {
-  uint32_t size = 0;
-  if (!in.ReadVarint32(&size)) return false;
-  const int at = in.CurrentPosition();
-  if (!in.Skip(static_cast<int>(size))) return false;
-  *out = all.substr(static_cast<size_t>(at), size);
-  return true;
-}
-
 }  // namespace
 
 absl::StatusOr<ReceivedBatch> ParseReceivedBatch(absl::string_view bytes) {
@@ -54,11 +44,11 @@ absl::StatusOr<ReceivedBatch> ParseReceivedBatch(absl::string_view bytes) {
     bool ok = true;
     absl::string_view view;
     if (field == 1 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      ok = ReadView(in, bytes, &producer);
+      ok = ReadLengthDelimited(in, bytes, &producer);
     } else if (field == 2 && type == WireFormatLite::WIRETYPE_VARINT) {
       ok = in.ReadVarint64(&out.sequence);
     } else if (field == 3 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      ok = ReadView(in, bytes, &view) && out.events.emplace_back().Parse(view);
+      ok = ReadLengthDelimited(in, bytes, &view) && out.events.emplace_back().Parse(view);
       if (ok) HashEvent(hash, view);
     } else {
       ok = WireFormatLite::SkipField(&in, tag);
