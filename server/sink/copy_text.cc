@@ -92,10 +92,4 @@ void CopyText::Complete() {
   writer_->complete();
 }
 
-std::string CopyText::Escaped(std::string_view value) {
-  std::string out;
-  AppendEscaped(out, value);
-  return out;
-}
-
 }  // namespace ingest::server

@@ -29,9 +29,6 @@ class CopyText {
   // Sends what is left and ends the COPY. Without it, the destructor abandons the COPY.
   void Complete();
 
-  // The COPY text form of `value` (tests).
-  static std::string Escaped(std::string_view value);
-
  private:
   void Separate();
   void Send();

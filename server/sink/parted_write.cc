@@ -99,8 +99,8 @@ void WriteParts(PgConnection& conn, const SealedBatch& batch, const BatchTransac
 
 }  // namespace
 
-absl::StatusOr<CommitResult> WriteInParts(const std::vector<PgConnection*>& writers, const SealedBatch& batch,
-                                          const BatchTransactionOptions& opts) {
+absl::StatusOr<CommitResult> WriteInParts(const std::vector<std::unique_ptr<PgConnection>>& writers,
+                                          const SealedBatch& batch, const BatchTransactionOptions& opts) {
   const absl::Time start = absl::Now();
   const int n_writers = static_cast<int>(writers.size());
   std::optional<CommitResult> earlier;

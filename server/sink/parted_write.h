@@ -12,6 +12,7 @@
 // Exactly-once holds per part and for the batch.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -23,7 +24,7 @@ namespace ingest::server {
 
 // Writes `batch` through `writers` (at least one; with one, in a single transaction) or nothing
 // when its ingest_batches row exists. Errors as PgConnection::Run reports them.
-absl::StatusOr<CommitResult> WriteInParts(const std::vector<PgConnection*>& writers, const SealedBatch& batch,
-                                          const BatchTransactionOptions& opts);
+absl::StatusOr<CommitResult> WriteInParts(const std::vector<std::unique_ptr<PgConnection>>& writers,
+                                          const SealedBatch& batch, const BatchTransactionOptions& opts);
 
 }  // namespace ingest::server

@@ -13,18 +13,16 @@
 namespace ingest::server {
 
 struct PostgresSink::Connections {
-  Connections(const std::string& conninfo, int writers, bool update_on_conflict) : lookup(conninfo) {
+  Connections(const std::string& conninfo, int count, bool update_on_conflict) : lookup(conninfo) {
     auto setup = [update_on_conflict](pqxx::connection& conn) {
       CreateStagingTables(conn, update_on_conflict);
     };
-    for (int i = 0; i < std::max(1, writers); ++i) {
-      owned_writers.push_back(std::make_unique<PgConnection>(conninfo, setup));
-      writer.push_back(owned_writers.back().get());
+    for (int i = 0; i < std::max(1, count); ++i) {
+      writers.push_back(std::make_unique<PgConnection>(conninfo, setup));
     }
   }
   absl::Mutex write_mu;  // serialises batch writes (the batch writer's and recovery's)
-  std::vector<std::unique_ptr<PgConnection>> owned_writers;
-  std::vector<PgConnection*> writer ABSL_GUARDED_BY(write_mu);
+  std::vector<std::unique_ptr<PgConnection>> writers ABSL_GUARDED_BY(write_mu);
   absl::Mutex lookup_mu;  // serialises the connection for migrations and producers' state
   PgConnection lookup ABSL_GUARDED_BY(lookup_mu);
 };
@@ -60,7 +58,7 @@ absl::Status PostgresSink::Prepare() {
 
 absl::StatusOr<CommitResult> PostgresSink::Write(const SealedBatch& batch) {
   absl::MutexLock lock(&db_->write_mu);
-  return WriteInParts(db_->writer, batch,
+  return WriteInParts(db_->writers, batch,
                       BatchTransactionOptions{options_.server_id, options_.update_on_conflict});
 }
 
