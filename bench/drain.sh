@@ -163,10 +163,8 @@ echo "server: backlog $backlog events when PostgreSQL returned (at most $max_pen
   "arrived, $left_t1 in the open window"
 
 raw_events=$(((backlog + 4999) / 5000 * 5000))
-bench_csv_events "$raw_events" 7 "$BENCH_WORK/events.csv"
-raw_dsn="$(bench_db rawdrain schema)"
-raw_secs="$(bench_raw_sink "$raw_dsn" "$BENCH_WORK/events.csv" 100000)"
-raw_rate="$(bench_div "$raw_events" "$raw_secs" 0)"
+bench_raw_baseline "$raw_events" 100000
+raw_secs="$RAW_SECS" raw_rate="$RAW_RATE"
 echo "raw_sink: $raw_events rows in $raw_secs s = $raw_rate rows/s"
 net_ratio="$(bench_div "$net" "$raw_rate" 2)"
 gross_ratio="$(bench_div "$gross" "$raw_rate" 2)"

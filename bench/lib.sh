@@ -106,6 +106,17 @@ bench_raw_sink() {
   bench_secs "$start"
 }
 
+# bench_raw_baseline EVENTS ROWS_PER_TRANSACTION: the raw_sink baseline of a run — EVENTS events
+# of event-generator's file mode (seed 7) loaded by bench_raw_sink into a fresh database with the
+# schema. Sets RAW_SECS and RAW_RATE (rows/s); call it directly, not in $(...).
+bench_raw_baseline() {
+  local dsn
+  bench_csv_events "$1" 7 "$BENCH_WORK/events.csv"
+  dsn="$(bench_db raw schema)"
+  RAW_SECS="$(bench_raw_sink "$dsn" "$BENCH_WORK/events.csv" "$2")"
+  RAW_RATE="$(bench_div "$1" "$RAW_SECS" 0)"
+}
+
 # bench_csv_events EVENTS SEED OUT: EVENTS events from event-generator's file mode (the same
 # kind of events it streams), as one CSV file of user_events columns without header.
 bench_csv_events() {
