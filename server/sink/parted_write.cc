@@ -129,7 +129,7 @@ absl::StatusOr<CommitResult> WriteInParts(const std::vector<std::unique_ptr<PgCo
       PartRows rows = UpsertPart(tx, batch, opts, first, isolate);
       others = meeting.AddTo(rows);
       if (!others.ok()) return CommitResult{};  // rolled back; the batch is written again
-      ForgetParts(tx, opts.server_id, batch.batch_id);
+      if (first.count > 1) ForgetParts(tx, opts.server_id, batch.batch_id);  // a single part records none
       return CommitBatch(tx, batch, opts, rows, start);
     });
   });
