@@ -40,8 +40,9 @@ absl::Status RefillWindow(ServerParts& p, const Retry& retry) {
         return producers->RestoreDurable(item.origin, item.sequence, item.content_hash, item.ack);
       });
       if (!st.ok()) return st;
-      item.on_committed = [producers, origin = item.origin, seq = item.sequence, ack = item.ack] {
-        producers->MarkDurable(origin, seq, ack);
+      item.on_committed = [producers, origin = item.origin, seq = item.sequence,
+                           ack = item.ack](const std::vector<RejectedRow>& refused) {
+        producers->MarkDurable(origin, seq, WithRefused(ack, refused));
       };
     }
     p.batcher->AddRecovered(std::move(item));

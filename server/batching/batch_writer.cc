@@ -47,8 +47,8 @@ void BatchWriter::Enqueue(SealedBatch batch) {
     if (b.spilled || !b.AllLogged()) continue;
     b.wal_first = b.WalFirst();
     b.wal_end = b.WalEnd();
-    for (auto& item : b.items) {
-      if (item.on_committed) b.spilled_completions.push_back(std::move(item.on_committed));
+    for (size_t k = 0; k < b.items.size(); ++k) {
+      if (b.items[k].on_committed) b.spilled_completions.push_back({k, std::move(b.items[k].on_committed)});
     }
     b.items.clear();
     b.items.shrink_to_fit();
@@ -74,7 +74,24 @@ WriterStats BatchWriter::Stats() const {
   return stats_;
 }
 
-namespace {}  // namespace
+namespace {
+
+// Each item's completion, with the rows of it PostgreSQL refused. A spilled batch kept only its
+// completions, each with its item's index.
+void RunCompletions(SealedBatch& done, const std::vector<CommitResult::Refused>& refused) {
+  size_t items = done.items.size();
+  for (const auto& c : done.spilled_completions) items = std::max(items, c.item + 1);
+  std::vector<std::vector<RejectedRow>> by_item(items);
+  for (const auto& r : refused) {
+    if (r.item < items) by_item[r.item].push_back(r.row);
+  }
+  for (size_t k = 0; k < done.items.size(); ++k) {
+    if (done.items[k].on_committed) done.items[k].on_committed(by_item[k]);
+  }
+  for (auto& c : done.spilled_completions) c.run(by_item[c.item]);
+}
+
+}  // namespace
 
 absl::StatusOr<std::optional<EventSighting>> BatchWriter::FindEvent(
     const std::string& event_id, const std::function<bool()>& cancelled) const {
@@ -153,10 +170,7 @@ void BatchWriter::Loop() {
         result.refused ? fmt::format(" ({} refused by PostgreSQL)", result.refused) : std::string(),
         result.write_ms, (result.committed_at_us - done.window_start_us) / 1e6,
         result.already_committed ? " (already in the database, not written again)" : "");
-    for (auto& item : done.items) {
-      if (item.on_committed) item.on_committed();
-    }
-    for (auto& complete : done.spilled_completions) complete();
+    RunCompletions(done, result.refused_rows);
   }
 }
 

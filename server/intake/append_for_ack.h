@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -17,11 +18,12 @@ namespace ingest::server {
 struct AckCallbacks {
   // Exactly once: OK when the item is durable for the ack mode (its record fsynced with
   // --ack=durable, its micro-batch committed with --ack=committed), or the error that keeps it
-  // from being acked (the log refused the record, the window is closed for shutdown).
-  std::function<void(const absl::Status&)> settled;
+  // from being acked (the log refused the record, the window is closed for shutdown). `refused`:
+  // the item's rows PostgreSQL refused, known only when its commit settles it (--ack=committed).
+  std::function<void(const absl::Status&, const std::vector<RejectedRow>& refused)> settled;
   // When its micro-batch commits, in either mode; also after the log refused the record, as the
   // batch is then written from memory. May be empty.
-  std::function<void()> committed;
+  OnCommitted committed;
 };
 
 // `body` is the record's body (see wal_record.h). Returns the window's answer, which `settled`

@@ -141,9 +141,7 @@ void EventStream::Continue(const grpc::Status& status) {
   shared_->Pump();
 }
 
-grpc::Status EventStream::Process(const Message& message) {
-  const ReceivedBatch& received = message.received;
-  const std::string& producer = received.producer_id;
+grpc::Status EventStream::BindProducer(const std::string& producer) {
   if (producer.empty()) {
     return {grpc::StatusCode::INVALID_ARGUMENT,
             "producer_id is empty: every EventBatch needs the producer's stable id"};
@@ -159,6 +157,13 @@ grpc::Status EventStream::Process(const Message& message) {
             absl::StrCat("this stream belongs to producer '", producer_id_, "' but a batch names '", producer,
                          "': open one stream per producer")};
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status EventStream::Process(const Message& message) {
+  const ReceivedBatch& received = message.received;
+  const std::string& producer = received.producer_id;
+  if (grpc::Status bound = BindProducer(producer); !bound.ok()) return bound;
   const uint64_t seq = received.sequence;
   auto kind =
       ctx_.producers->Admit(producer, seq, received.content_hash, received.events_size(), ctx_.clock->Now());
@@ -182,19 +187,22 @@ grpc::Status EventStream::Process(const Message& message) {
   ProducerRegistry* producers = ctx_.producers;
   AckCallbacks callbacks;
   callbacks.settled = [producers, shared, slot, producer, seq, ack = item.ack, metrics = ctx_.metrics,
-                       clock = ctx_.clock, arrived = ctx_.clock->Now()](const absl::Status& st) {
+                       clock = ctx_.clock, arrived = ctx_.clock->Now()](
+                          const absl::Status& st, const std::vector<RejectedRow>& refused) {
     if (!st.ok()) {
       // Not acked: the producer resends, and gets its ack once the batch commits.
       shared->End(ToGrpcStatus(st), false);
       return;
     }
-    producers->MarkDurable(producer, seq, ack);
-    shared->Fill(slot, ack);
+    v1::BatchAck answer = WithRefused(ack, refused);  // --ack=committed: the rows stored, exactly
+    producers->MarkDurable(producer, seq, answer);
+    shared->Fill(slot, answer);
     metrics->AckReady(clock->Now() - arrived);
   };
-  // A batch whose record the log refused is still committed from memory: remember its ack then.
-  callbacks.committed = [producers, producer, seq, ack = item.ack] {
-    producers->MarkDurable(producer, seq, ack);
+  // Once committed, a resend is answered with what was stored; a batch whose record the log
+  // refused is still committed from memory, and its ack is remembered then.
+  callbacks.committed = [producers, producer, seq, ack = item.ack](const std::vector<RejectedRow>& refused) {
+    producers->MarkDurable(producer, seq, WithRefused(ack, refused));
   };
   (void)AppendForAck(*ctx_.batcher, ctx_.ack_mode, std::move(item), message.bytes, std::move(callbacks));
   return grpc::Status::OK;

@@ -58,6 +58,8 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
 
   // Admits the batch and hands it on; an error ends the stream.
   grpc::Status Process(const Message& message);
+  // The stream's producer is the first batch's; a batch naming another is refused.
+  grpc::Status BindProducer(const std::string& producer);
   // After a batch: the next read, or the end of the stream with `status`.
   void Continue(const grpc::Status& status);
   // Acks everything received so far, then ends the stream with `status`.

@@ -57,7 +57,9 @@ void FileRegistry::RestoreFromLog(std::vector<WindowItem>* tail) {
       absl::MutexLock lock(&mu_);
       files_[item.content_hash] = Entry{true, std::move(result)};
     }
-    item.on_committed = [this, sha256 = item.content_hash] { Committed(sha256); };
+    item.on_committed = [this, sha256 = item.content_hash](const std::vector<RejectedRow>&) {
+      Committed(sha256);
+    };
   }
 }
 

@@ -1,6 +1,8 @@
 #include "server/intake/upload_file.h"
 
+#include <algorithm>
 #include <map>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -22,18 +24,33 @@ grpc::Status Invalid(const std::string& message) { return {grpc::StatusCode::INV
 struct PartsProgress {
   absl::Mutex mu;
   int pending ABSL_GUARDED_BY(mu) = 0;
-  absl::Status failure ABSL_GUARDED_BY(mu);  // the first part that could not be made durable
+  absl::Status failure ABSL_GUARDED_BY(mu);              // the first part that could not be made durable
+  std::vector<RejectedRow> refused ABSL_GUARDED_BY(mu);  // --ack=committed: rows PostgreSQL refused
 
   void Add() {
     absl::MutexLock lock(&mu);
     ++pending;
   }
-  void Done(const absl::Status& st) {
+  void Done(const absl::Status& st, const std::vector<RejectedRow>& rows) {
     absl::MutexLock lock(&mu);
     --pending;
     if (!st.ok() && failure.ok()) failure = st;
+    refused.insert(refused.end(), rows.begin(), rows.end());
   }
 };
+
+// Counts the rows PostgreSQL refused as rejected and lists them with the others, by line.
+void AddRefused(const std::vector<RejectedRow>& refused, v1::UploadResult& result) {
+  if (refused.empty()) return;
+  const auto n = static_cast<uint32_t>(refused.size());
+  result.set_accepted(result.accepted() > n ? result.accepted() - n : 0);
+  result.set_rejected(result.rejected() + n);
+  auto* list = result.mutable_rejections();
+  ListRefused(refused, list);
+  if (list->size() > kMaxListedRejections)
+    list->DeleteSubrange(kMaxListedRejections, list->size() - kMaxListedRejections);
+  result.set_rejections_truncated(result.rejected() > static_cast<uint32_t>(list->size()));
+}
 
 }  // namespace
 
@@ -121,25 +138,32 @@ grpc::Status FileUpload::IngestParts(const std::string& sha256) {
     progress->Add();
     for (const RejectedRow& r : item.rejects) rejects_by_code[r.code]++;
     AckCallbacks callbacks;
-    callbacks.settled = [progress](const absl::Status& st) { progress->Done(st); };
-    if (item.file_done.has_value()) callbacks.committed = [files, sha256] { files->Committed(sha256); };
+    callbacks.settled = [progress](const absl::Status& st, const std::vector<RejectedRow>& refused) {
+      progress->Done(st, refused);
+    };
+    if (item.file_done.has_value()) {
+      callbacks.committed = [files, sha256](const std::vector<RejectedRow>&) { files->Committed(sha256); };
+    }
     return AppendForAck(*ctx_.batcher, ctx_.ack_mode, std::move(item), body, std::move(callbacks));
   };
   UploadedFile file{spool_.path(), spool_.header().file_name(), sha256, spool_.received()};
   auto result = ReadUploadedFile(file, ctx_.clock->Now(), emit);
   if (!result.ok()) return ToGrpcStatus(result.status());
   absl::Status failure;
+  std::vector<RejectedRow> refused;
   {
     absl::MutexLock lock(&progress->mu);
     auto settled = [&]() ABSL_SHARED_LOCKS_REQUIRED(progress->mu) { return progress->pending == 0; };
     progress->mu.Await(absl::Condition(&settled));
     failure = progress->failure;
+    refused.swap(progress->refused);
   }
   if (!failure.ok()) return ToGrpcStatus(failure);
   const std::string& name = spool_.header().file_name();
   ctx_.metrics->Received(Source::kFile, name, result->accepted() + result->rejected(), result->accepted(),
                          {});
   for (const auto& [code, count] : rejects_by_code) ctx_.metrics->Rejected(Source::kFile, name, code, count);
+  AddRefused(refused, *result);  // after the metrics, which count what validation accepted
   files->Durable(sha256, *result);
   *result_ = std::move(*result);
   Logger("ingest")->info("upload of {} ({} bytes): {} rows accepted, {} rejected, durable",

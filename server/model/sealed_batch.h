@@ -36,7 +36,11 @@ struct SealedBatch {
   // Spilled: the items were dropped from memory (only their completions kept) and are read back
   // from the log when the batch is written, so a long database outage does not grow memory.
   bool spilled = false;
-  std::vector<std::function<void()>> spilled_completions;
+  struct Completion {
+    size_t item;  // its index in `items` as read back
+    OnCommitted run;
+  };
+  std::vector<Completion> spilled_completions;
 
   BatchRange Range() const {
     return BatchRange{batch_id, window_start_us, window_end_us, wal_first, wal_end};
@@ -82,6 +86,13 @@ struct CommitResult {
   uint32_t write_ms = 0;
   int64_t committed_at_us = 0;
   bool already_committed = false;  // the batch's ingest_batches row existed: nothing written
+  // The rows PostgreSQL refused (db_refused), each with the index of its item in the batch, in
+  // batch order; their items' acks count them (WithRefused).
+  struct Refused {
+    size_t item;
+    RejectedRow row;
+  };
+  std::vector<Refused> refused_rows;
 };
 
 }  // namespace ingest::server

@@ -40,6 +40,17 @@ struct FileDone {
   uint32_t rejected = 0;
 };
 
+// Runs once the micro-batch holding an item committed, with the rows of the item PostgreSQL
+// refused for a data reason (db_refused; in batch order, usually none).
+using OnCommitted = std::function<void(const std::vector<RejectedRow>& refused)>;
+
+// `ack` (an item's answer at validation) once `refused` are counted: each refused row moves from
+// accepted to rejected and is listed with the other rejections, in index order.
+v1::BatchAck WithRefused(v1::BatchAck ack, const std::vector<RejectedRow>& refused);
+// Adds `refused` to `list` (an ack's or an upload's rejections), keeping it in index order.
+void ListRefused(const std::vector<RejectedRow>& refused,
+                 google::protobuf::RepeatedPtrField<v1::Rejection>* list);
+
 // Where an item's log record stands.
 enum class LogState : uint8_t {
   kPending,  // handed to the log, not yet fsynced
@@ -62,7 +73,7 @@ struct WindowItem {
   WalPosition wal_pos;                // where its log record starts
   // Null for items recovered from the log (logged by definition) and for tests without a log.
   std::shared_ptr<std::atomic<LogState>> log_state;
-  std::function<void()> on_committed;  // runs once the micro-batch holding it committed
+  OnCommitted on_committed;  // runs once the micro-batch holding it committed
 
   // True when the record is confirmed in the log (or came from it).
   bool InLog() const { return !log_state || log_state->load() == LogState::kLogged; }

@@ -7,6 +7,7 @@
 #include "common/logging.h"
 #include "server/sink/file_rows.h"
 #include "server/sink/pg_errors.h"
+#include "server/sink/refused_rows.h"
 #include "server/sink/staging.h"
 #include "server/sink/upsert_sql.h"
 
@@ -67,6 +68,8 @@ std::optional<CommitResult> EarlierCommit(pqxx::transaction_base& tx, const Seal
   result.write_ms = row[3].as<uint32_t>();
   result.committed_at_us = row[4].as<int64_t>();
   result.already_committed = true;
+  if (result.rejected > batch.RejectCount())
+    result.refused_rows = ByItemIndex(batch, StoredRefusals(tx, batch, opts.server_id));
   return result;
 }
 
@@ -96,7 +99,14 @@ CommitResult CommitBatch(pqxx::work& tx, const SealedBatch& batch, const BatchTr
   result.updated = rows.updated;
   result.refused = static_cast<uint32_t>(rows.refused.size()) + rows.refused_stored;
   StageRejects(tx, batch, true, rows.refused);
-  StageAcks(tx, batch);
+  // Every refused row of the batch, for the acks: this transaction's and those other parts stored.
+  std::vector<RefusedRow> refused = rows.refused;
+  if (rows.refused_stored > 0) {
+    std::vector<RefusedRow> stored = StoredRefusals(tx, batch, opts.server_id);
+    refused.insert(refused.end(), stored.begin(), stored.end());
+  }
+  StageAcks(tx, batch, refused);
+  result.refused_rows = ByItemIndex(batch, refused);
   result.rejected = InsertRejects(tx, batch, opts) + rows.refused_stored;
   WriteProducers(tx, opts, batch.batch_id);
   WriteIngestedFiles(tx, batch, opts.server_id);

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "server/sink/isolated_upsert.h"
+#include "server/sink/refused_rows.h"
 #include "server/sink/upsert_sql.h"
 
 namespace ingest::server {
@@ -94,12 +95,15 @@ void StageRejects(pqxx::transaction_base& tx, const SealedBatch& batch, bool wit
   out.Complete();
 }
 
-void StageAcks(pqxx::transaction_base& tx, const SealedBatch& batch) {
+void StageAcks(pqxx::transaction_base& tx, const SealedBatch& batch, const std::vector<RefusedRow>& refused) {
   CopyText out(tx, "ingest_staging_acks", kAckColumns);
   for (const auto& item : batch.items) {
     if (item.source != Source::kStream) continue;
+    const std::string ack = refused.empty()
+                                ? item.ack.SerializeAsString()
+                                : WithRefused(item.ack, RefusedOf(item, refused)).SerializeAsString();
     out.Text(item.origin).Int(static_cast<int64_t>(item.sequence)).Text(ByteaText(item.content_hash));
-    out.Text(ByteaText(item.ack.SerializeAsString())).Int(item.received_us);
+    out.Text(ByteaText(ack)).Int(item.received_us);
     out.EndRow();
   }
   out.Complete();

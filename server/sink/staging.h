@@ -38,7 +38,7 @@ bool StageEvents(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart
 void StageRejects(pqxx::transaction_base& tx, const SealedBatch& batch, bool with_validation_rejects,
                   const std::vector<RefusedRow>& refused);
 
-// Stages the acks of the batch's streamed items.
-void StageAcks(pqxx::transaction_base& tx, const SealedBatch& batch);
+// Stages the acks of the batch's streamed items, each counting its rows among `refused`.
+void StageAcks(pqxx::transaction_base& tx, const SealedBatch& batch, const std::vector<RefusedRow>& refused);
 
 }  // namespace ingest::server

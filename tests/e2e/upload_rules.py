@@ -4,57 +4,35 @@ wrong and stores nothing; two concurrent uploads of one file ingest it once.
 Usage: upload_rules.py STUBS_DIR INGEST_ADDR ADMIN_ADDR DSN MAX_UPLOAD_BYTES
 """
 import hashlib
-import subprocess
+import os
 import sys
 import threading
 import uuid
 
 sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import grpc  # noqa: E402
 from ingest.v1 import admin_pb2, admin_pb2_grpc  # noqa: E402
-from ingest.v1 import ingest_pb2, ingest_pb2_grpc  # noqa: E402
+from ingest.v1 import ingest_pb2_grpc  # noqa: E402
+import e2e_client  # noqa: E402
+from e2e_client import Log, chunks  # noqa: E402
 
 INGEST_ADDR, ADMIN_ADDR, DSN, MAX_UPLOAD = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 RUN = uuid.uuid4().hex[:8]
 TIMEOUT = 60
 
 
-def log(message):
-    print(f"[upload_rules] {message}", flush=True)
-
-
-def fail(message):
-    print(f"[upload_rules] FAIL: {message}", file=sys.stderr, flush=True)
-    sys.exit(1)
-
-
-def check(cond, what):
-    if not cond:
-        fail(what)
-    log(f"ok: {what}")
+log = Log("upload_rules")
+fail, check = log.fail, log.check
 
 
 def sql(query):
-    out = subprocess.run(["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", DSN, "-c", query],
-                         check=True, capture_output=True, text=True)
-    return out.stdout.strip()
+    return e2e_client.sql(DSN, query)
 
 
 def csv_file(tag, rows):
-    lines = ["event_id,user_id,event_type,product_id,price,timestamp"]
-    lines += [f"{RUN}-{tag}-{i},user_{i:04d},view,prod_01,1.50,2026-11-20 10:00:00" for i in range(rows)]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def chunks(name, data, sha=None, size=None, header_first=True, piece=1000):
-    header = ingest_pb2.FileChunk(header=ingest_pb2.FileHeader(
-        file_name=name, sha256=sha or hashlib.sha256(data).hexdigest(),
-        size_bytes=len(data) if size is None else size))
-    if header_first:
-        yield header
-    for i in range(0, len(data), piece):
-        yield ingest_pb2.FileChunk(data=data[i:i + piece])
+    return e2e_client.csv_file(RUN, tag, rows)
 
 
 stub = ingest_pb2_grpc.IngestServiceStub(grpc.insecure_channel(INGEST_ADDR))

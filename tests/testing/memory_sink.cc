@@ -4,6 +4,19 @@
 #include "common/time_text.h"
 
 namespace ingest::server {
+namespace {
+
+// The position in its batch of the item's j-th valid event (rejected positions skipped).
+uint32_t PositionOf(const WindowItem& item, size_t j) {
+  uint32_t position = 0;
+  for (size_t valid = 0;; ++position) {
+    bool rejected = false;
+    for (const auto& r : item.rejects) rejected = rejected || r.position == position;
+    if (!rejected && valid++ == j) return position;
+  }
+}
+
+}  // namespace
 
 absl::StatusOr<CommitResult> MemorySink::Write(const SealedBatch& batch) {
   absl::MutexLock lock(&mu_);
@@ -19,14 +32,26 @@ absl::StatusOr<CommitResult> MemorySink::Write(const SealedBatch& batch) {
   }
   CommitResult result;
   std::map<std::string, const EventRow*> last;  // within a batch, the later position wins
-  for (const auto& item : batch.items) {
-    for (const auto& e : item.events) last[e.event_id] = &e;
+  for (size_t k = 0; k < batch.items.size(); ++k) {
+    const WindowItem& item = batch.items[k];
+    std::vector<RejectedRow> refused;
+    for (const auto& e : item.events) {
+      if (refused_product_.empty() || e.product_id != refused_product_) {
+        last[e.event_id] = &e;
+        continue;
+      }
+      refused.push_back(RejectedRow{PositionOf(item, &e - item.events.data()), e.event_id, "db_refused",
+                                    "PostgreSQL refused the row (SQLSTATE 23514)", ""});
+      result.refused_rows.push_back({k, refused.back()});
+    }
     for (const auto& r : item.rejects) rejects_.push_back(r);
-    result.rejected += item.rejects.size();
+    for (const auto& r : refused) rejects_.push_back(r);
+    result.rejected += item.rejects.size() + refused.size();
+    result.refused += refused.size();
     if (item.source == Source::kStream) {
       ProducerRecord& p = producers_[item.origin];
       p.last_sequence = std::max(p.last_sequence, item.sequence);
-      p.acks.push_back(StoredAck{item.sequence, item.content_hash, item.ack});
+      p.acks.push_back(StoredAck{item.sequence, item.content_hash, WithRefused(item.ack, refused)});
     }
   }
   for (const auto& [id, row] : last) {
@@ -54,6 +79,11 @@ absl::StatusOr<std::optional<ProducerRecord>> MemorySink::LoadProducer(const std
 absl::StatusOr<uint64_t> MemorySink::LastBatchId() {
   absl::MutexLock lock(&mu_);
   return batches_.empty() ? 0 : batches_.rbegin()->first;
+}
+
+void MemorySink::RefuseProduct(std::string product_id) {
+  absl::MutexLock lock(&mu_);
+  refused_product_ = std::move(product_id);
 }
 
 void MemorySink::FailNextWrites(int n, absl::Status error) {

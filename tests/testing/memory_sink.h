@@ -21,6 +21,9 @@ class MemorySink final : public EventSink {
 
   // The next `n` writes fail with `error`.
   void FailNextWrites(int n, absl::Status error);
+  // Rows with this product_id are refused from now on, as PostgreSQL refuses rows breaking a
+  // CHECK constraint: stored as db_refused rejects, reported in CommitResult::refused_rows.
+  void RefuseProduct(std::string product_id);
 
   std::map<std::string, EventRow> rows() const;
   std::vector<RejectedRow> rejects() const;
@@ -37,6 +40,7 @@ class MemorySink final : public EventSink {
   int fail_next_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status fail_with_ ABSL_GUARDED_BY(mu_);
   int attempts_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string refused_product_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ingest::server

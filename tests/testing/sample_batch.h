@@ -35,7 +35,7 @@ inline server::RejectedRow SampleReject(const std::string& id, uint32_t position
   return server::RejectedRow{position, id, code, code + ": the reason", "payload of " + id};
 }
 
-// Batch `seq` of `producer`, with its ack's counts.
+// Batch `seq` of `producer`, with its ack as validation makes it: counts and rejections.
 inline server::WindowItem SampleItem(const std::string& producer, uint64_t seq, std::vector<EventRow> rows,
                                      std::vector<server::RejectedRow> rejects = {}) {
   server::WindowItem item;
@@ -48,6 +48,13 @@ inline server::WindowItem SampleItem(const std::string& producer, uint64_t seq, 
   item.ack.set_sequence(seq);
   item.ack.set_accepted(item.events.size());
   item.ack.set_rejected(item.rejects.size());
+  for (const auto& r : item.rejects) {
+    v1::Rejection* out = item.ack.add_rejections();
+    out->set_index(r.position);
+    out->set_event_id(r.event_id);
+    out->set_code(r.code);
+    out->set_reason(r.reason);
+  }
   return item;
 }
 

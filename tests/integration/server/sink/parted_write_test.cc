@@ -138,6 +138,12 @@ TEST_F(PartedWriteTest, RefusedRowsOfEveryPartAreStoredOnceAsDbRefused) {
                        "WHERE code = 'db_refused'"),
             std::min(a, b) + "," + std::max(a, b));
   EXPECT_EQ(db_.Scalar("SELECT rejected FROM ingest_batches"), "3");
+  // The rows the other part stored are read back for the ack: both are counted.
+  ASSERT_EQ(result->refused_rows.size(), 2u);
+  auto record = sink->LoadProducer("gen-r");
+  ASSERT_TRUE(record.ok() && record->has_value());
+  EXPECT_EQ((*record)->acks.at(0).ack.accepted(), 198u);
+  EXPECT_EQ((*record)->acks.at(0).ack.rejected(), 3u);
 }
 
 }  // namespace

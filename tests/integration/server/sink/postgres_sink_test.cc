@@ -234,6 +234,28 @@ TEST_F(PostgresSinkTest, RowsPostgresRefusesBecomeDbRefusedRejectsAndTheRestComm
   EXPECT_EQ(r[1][1].as<int>(), 3);
   EXPECT_THAT(r[1][3].as<std::string>(), ::testing::HasSubstr("SQLSTATE 22012"));
   EXPECT_EQ(db_.Scalar("SELECT rejected FROM ingest_batches"), "3");
+
+  // The item's ack, as reported to the writer (sent with --ack committed) and as stored for
+  // resends, counts the refused rows among its rejections, in index order.
+  ASSERT_EQ(result->refused_rows.size(), 2u);
+  EXPECT_EQ(result->refused_rows[0].item, 0u);
+  EXPECT_EQ(result->refused_rows[0].row.position, 2u);
+  EXPECT_EQ(result->refused_rows[1].row.event_id, "r2");
+  auto record = sink_->LoadProducer("gen-d");
+  ASSERT_TRUE(record.ok() && record->has_value());
+  const v1::BatchAck& stored = (*record)->acks.at(0).ack;
+  EXPECT_EQ(stored.accepted(), 2u);
+  EXPECT_EQ(stored.rejected(), 3u);
+  ASSERT_EQ(stored.rejections_size(), 3);
+  EXPECT_EQ(stored.rejections(1).index(), 2u);
+  EXPECT_EQ(stored.rejections(1).code(), "db_refused");
+  EXPECT_THAT(stored.rejections(2).reason(), ::testing::HasSubstr("SQLSTATE 22012"));
+
+  auto again = sink_->Write(SampleBatch(1, {item}));  // a retry after the commit went unconfirmed
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->already_committed);
+  ASSERT_EQ(again->refused_rows.size(), 2u) << "read back from rejected_events";
+  EXPECT_EQ(again->refused_rows[1].row.position, 3u);
 }
 
 TEST_F(PostgresSinkTest, AFewRefusedRowsInALargeBatchAreFoundAndEveryOtherRowCommitsOnce) {

@@ -20,7 +20,10 @@ SealedBatch Batch(uint64_t id, std::vector<std::string> ids, std::vector<int>* o
     row.event_id = e;
     item.events.push_back(row);
   }
-  if (order) item.on_committed = [order, id] { order->push_back(static_cast<int>(id)); };
+  if (order)
+    item.on_committed = [order, id](const std::vector<RejectedRow>&) {
+      order->push_back(static_cast<int>(id));
+    };
   b.items.push_back(std::move(item));
   return b;
 }
@@ -45,31 +48,62 @@ TEST(BatchWriterTest, CommitsInOrderAndCompletesItemsAfterTheCommit) {
   EXPECT_FALSE(stats.sink.retrying);
 }
 
-// A sink whose database refuses one row of every batch (db_refused).
-class RefusingOneRowSink final : public EventSink {
- public:
-  absl::StatusOr<CommitResult> Write(const SealedBatch& batch) override {
-    auto result = inner_.Write(batch);
-    if (result.ok()) result->refused = 1;
-    return result;
-  }
-  absl::StatusOr<std::optional<ProducerRecord>> LoadProducer(const std::string& id) override {
-    return inner_.LoadProducer(id);
-  }
-  absl::StatusOr<uint64_t> LastBatchId() override { return inner_.LastBatchId(); }
-
- private:
-  MemorySink inner_;
-};
-
 TEST(BatchWriterTest, RowsThatPostgresRefusedAreNotCountedAsCommitted) {
-  RefusingOneRowSink sink;
+  MemorySink sink;
+  sink.RefuseProduct("refuse-me");
   BatchWriter writer(&sink, kFast, 0);
   writer.Start();
-  writer.Enqueue(Batch(1, {"a", "b", "c"}));
+  SealedBatch batch = Batch(1, {"a", "b", "c"});
+  batch.items[0].events[1].product_id = "refuse-me";
+  writer.Enqueue(std::move(batch));
   ASSERT_TRUE(writer.WaitCommitted(1, absl::Now() + absl::Seconds(10)));
   writer.Stop();
   EXPECT_EQ(writer.Stats().committed_events, 2u);
+}
+
+// Items of a batch spilled while PostgreSQL was down: each completion gets its own item's refused
+// rows once the batch commits, although only the completions were kept in memory.
+TEST(BatchWriterTest, EachItemsCompletionGetsItsRefusedRowsAlsoWhenItsBatchWasSpilled) {
+  MemorySink sink;
+  sink.RefuseProduct("refuse-me");
+  sink.FailNextWrites(1000000, absl::UnavailableError("down"));
+  std::map<uint64_t, SealedBatch> originals;
+  absl::Mutex mu;
+  WriterHooks hooks;
+  hooks.load = [&](const BatchRange& b) -> absl::StatusOr<SealedBatch> {
+    absl::MutexLock lock(&mu);
+    return originals[b.batch_id];  // completions are not in the log: only data comes back
+  };
+  BatchWriter writer(&sink, kFast, 0, hooks);
+  writer.Start();
+  std::map<std::pair<uint64_t, int>, std::vector<uint32_t>> refused;  // (batch, item) -> positions
+  for (uint64_t id = 1; id <= 3; ++id) {
+    SealedBatch b = Batch(id, {"x" + std::to_string(id)});
+    b.items.push_back(Batch(id, {"y" + std::to_string(id), "z" + std::to_string(id)}).items[0]);
+    b.items[1].events[1].product_id = "refuse-me";
+    for (auto& item : b.items) item.log_state = std::make_shared<std::atomic<LogState>>(LogState::kLogged);
+    {
+      absl::MutexLock lock(&mu);
+      originals[id] = b;
+    }
+    for (int k = 0; k < 2; ++k) {
+      b.items[k].on_committed = [&refused, &mu, id, k](const std::vector<RejectedRow>& rows) {
+        absl::MutexLock lock(&mu);
+        for (const auto& r : rows) refused[{id, k}].push_back(r.position);
+        refused[{id, k}];  // completed
+      };
+    }
+    writer.Enqueue(std::move(b));
+  }
+  sink.FailNextWrites(0, absl::OkStatus());
+  ASSERT_TRUE(writer.WaitCommitted(3, absl::Now() + absl::Seconds(10)));
+  writer.Stop();
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(refused.size(), 6u) << "every item completed";
+  for (uint64_t id = 1; id <= 3; ++id) {
+    EXPECT_EQ(refused[std::make_pair(id, 0)], std::vector<uint32_t>{}) << "batch " << id;
+    EXPECT_EQ(refused[std::make_pair(id, 1)], std::vector<uint32_t>{1}) << "batch " << id;
+  }
 }
 
 TEST(BatchWriterTest, RetryNowEndsTheBackoffWait) {

@@ -118,6 +118,31 @@ TEST_F(EventStreamTest, OneAckPerBatchInOrderOnceCommitted) {
   EXPECT_EQ(sink_.rejects().size(), 1u);
 }
 
+TEST_F(EventStreamTest, WithAckCommittedTheAckCountsRowsTheDatabaseRefusedAndAResendGetsTheSame) {
+  sink_.RefuseProduct("refuse-me");
+  v1::EventBatch batch = MakeBatch("p4", 1, 5, 1);  // index 1 rejected at validation
+  batch.mutable_events(3)->set_product_id("refuse-me");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    grpc::ClientContext ctx;
+    auto stream = Open(&ctx);
+    ASSERT_TRUE(stream->Write(batch));
+    stream->WritesDone();
+    v1::BatchAck ack;
+    ASSERT_TRUE(stream->Read(&ack));
+    ASSERT_TRUE(stream->Finish().ok());
+    SCOPED_TRACE(attempt == 0 ? "the ack" : "the ack of a resend");
+    EXPECT_EQ(ack.accepted(), 3u) << "stored rows only";
+    EXPECT_EQ(ack.rejected(), 2u);
+    ASSERT_EQ(ack.rejections_size(), 2);
+    EXPECT_EQ(ack.rejections(0).index(), 1u);
+    EXPECT_EQ(ack.rejections(0).code(), "out_of_range");
+    EXPECT_EQ(ack.rejections(1).index(), 3u);
+    EXPECT_EQ(ack.rejections(1).event_id(), "p4-1-3");
+    EXPECT_EQ(ack.rejections(1).code(), "db_refused");
+  }
+  EXPECT_EQ(sink_.rows().size(), 3u);
+}
+
 TEST_F(EventStreamTest, ANewProducersStateIsLoadedOnTheLoadsPoolNeverOnAnRpcThread) {
   grpc::ClientContext ctx;
   auto stream = Open(&ctx);

@@ -80,7 +80,7 @@ TEST(FileRegistryTest, FilesBackFromTheLogAreDuplicatesUntilTheyCommit) {
   EXPECT_FALSE(tail[0].on_committed);
   EXPECT_FALSE(tail[1].on_committed);
   ASSERT_TRUE(tail[2].on_committed);
-  tail[2].on_committed();
+  tail[2].on_committed({});
   EXPECT_FALSE(files.Claim(kSha, absl::InfiniteFuture())->has_value());
 }
 
