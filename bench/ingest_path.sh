@@ -5,9 +5,14 @@
 #
 #   bench/ingest_path.sh [EVENTS (2000000)] [PRODUCERS (8)] [RUNS (3)] [SERVER OPTION...]
 #
-# The server's window never seals during a run (--trigger 3600s, event and byte limits far above
-# EVENTS), so nothing is written to PostgreSQL; it is killed (-9) after each run instead of
-# drained. Each run streams EVENTS events (batches of 5000, --interval 0) through the server,
+# PostgreSQL is kept out of the timed part in one of two ways (INGEST_BENCH_WINDOW):
+#   discard (the default): the test build ingest-server-failpoints with the failpoint
+#     sink_discard, whose sink drops each micro-batch as if committed. The server runs with its
+#     default window settings, so windows are sealed, handed to the writer and freed, and the
+#     log's segments are removed: the ingest path in its steady state.
+#   unsealed: the release ingest-server whose window never seals during a run (--trigger 3600s,
+#     event and byte limits far above EVENTS), so every event stays in memory until the end.
+# Either way the server is killed (-9) after each run instead of drained. Each run streams EVENTS events (batches of 5000, --interval 0) through the server,
 # then the same through the minimal loop; the medians of RUNS runs are compared. For each run it
 # also prints the CPU seconds of the receiver and of the generator against what the 2 cores
 # offered (cores × wall time), and how busy the machine was just before (other work on the
@@ -100,9 +105,17 @@ ip_stop_loop() {
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 dsn="$(bench_db ingest_path)"
-SERVER_OPTIONS=(--trigger 3600s --max-batch-events $((total * 4)) --max-batch-bytes 1TiB --drain-timeout 1s "$@")
+WINDOW="${INGEST_BENCH_WINDOW:-discard}"
+case "$WINDOW" in
+  discard)
+    export INGEST_BENCH_SERVER_BIN="$BUILD/tests/testing/ingest-server-failpoints" INGEST_FAILPOINTS=sink_discard
+    [[ -x "$INGEST_BENCH_SERVER_BIN" ]] || { echo "bench: $INGEST_BENCH_SERVER_BIN is missing; build the tests" >&2; exit 2; }
+    SERVER_OPTIONS=(--drain-timeout 1s "$@") ;;
+  unsealed) SERVER_OPTIONS=(--trigger 3600s --max-batch-events $((total * 4)) --max-batch-bytes 1TiB --drain-timeout 1s "$@") ;;
+  *) echo "bench: INGEST_BENCH_WINDOW is discard or unsealed, not '$WINDOW'" >&2; exit 2 ;;
+esac
 echo "ingest_path: $RUNS runs of $total events ($PRODUCERS producers × $per_producer batches of 5000) through"
-echo "  ingest-server ${SERVER_OPTIONS[*]}, then the minimal loop; generator $GEN_BIN"
+echo "  ingest-server ($WINDOW window) ${SERVER_OPTIONS[*]}, then the minimal loop; generator $GEN_BIN"
 server_rates=() loop_rates=() server_cpu=() loop_cpu=() server_gen=() loop_gen=()
 for ((run = 1; run <= RUNS; run++)); do
   echo "run $run:"
@@ -126,7 +139,7 @@ mkdir -p bench/results
 [[ -s bench/results/ingest_path.csv ]] ||
   echo "date,events,producers,runs,server_options,server_events_per_s,loop_events_per_s,ratio,server_cpu_s,server_generator_cpu_s,loop_cpu_s,loop_generator_cpu_s,generator" \
     >bench/results/ingest_path.csv
-echo "$(date -u +%FT%TZ),$total,$PRODUCERS,$RUNS,\"${SERVER_OPTIONS[*]}\",$server_rate,$loop_rate,$ratio,$(median \
+echo "$(date -u +%FT%TZ),$total,$PRODUCERS,$RUNS,\"$WINDOW: ${SERVER_OPTIONS[*]}\",$server_rate,$loop_rate,$ratio,$(median \
   "${server_cpu[@]}"),$(median "${server_gen[@]}"),$(median "${loop_cpu[@]}"),$(median "${loop_gen[@]}"),$GEN_BIN" \
   >>bench/results/ingest_path.csv
 echo "server runs: ${server_rates[*]} events/s; minimal loop runs: ${loop_rates[*]} events/s (medians below)"

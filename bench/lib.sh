@@ -44,14 +44,16 @@ bench_db() {
 bench_free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # bench_start_server DSN [OPTION...]: ingest-server with default settings on free ports; sets
-# BENCH_INGEST and BENCH_ADMIN.
+# BENCH_INGEST and BENCH_ADMIN. INGEST_BENCH_PRELOAD, when set, is the server's LD_PRELOAD (e.g.
+# another allocator: /usr/lib/x86_64-linux-gnu/libjemalloc.so.2); INGEST_BENCH_SERVER_BIN another
+# binary (e.g. the test build ingest-server-failpoints).
 bench_start_server() {
   local dsn="$1"
   shift
   BENCH_INGEST="127.0.0.1:$(bench_free_port)"
   BENCH_ADMIN="127.0.0.1:$(bench_free_port)"
   rm -rf "$BENCH_WORK/ckpt" "$BENCH_WORK/ready"
-  "$BUILD/server/ingest-server" --db "$dsn" --listen "$BENCH_INGEST" --admin-listen "$BENCH_ADMIN" \
+  env ${INGEST_BENCH_PRELOAD:+LD_PRELOAD="$INGEST_BENCH_PRELOAD"} "${INGEST_BENCH_SERVER_BIN:-$BUILD/server/ingest-server}" --db "$dsn" --listen "$BENCH_INGEST" --admin-listen "$BENCH_ADMIN" \
     --metrics-listen "" --checkpoint-dir "$BENCH_WORK/ckpt" --ready-file "$BENCH_WORK/ready" --log-level warn "$@" \
     >>"$BENCH_WORK/server.log" 2>&1 &
   BENCH_SERVER_PID=$!

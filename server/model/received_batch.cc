@@ -29,11 +29,25 @@ absl::Status NotABatch(absl::string_view bytes) {
       absl::StrCat("the message (", bytes.size(), " bytes) is not an ingest.v1.EventBatch"));
 }
 
+// The number of events (field 3) in a batch's bytes, by a skim that only reads tags and
+// lengths; 0 for bytes that do not parse (ParseReceivedBatch then says why).
+size_t CountEvents(absl::string_view bytes) {
+  CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+  in.SetTotalBytesLimit(INT32_MAX);
+  size_t n = 0;
+  while (uint32_t tag = in.ReadTag()) {
+    if (tag == WireFormatLite::MakeTag(3, WireFormatLite::WIRETYPE_LENGTH_DELIMITED)) ++n;
+    if (!WireFormatLite::SkipField(&in, tag)) return 0;
+  }
+  return n;
+}
+
 }  // namespace
 
 absl::StatusOr<ReceivedBatch> ParseReceivedBatch(absl::string_view bytes) {
   ReceivedBatch out;
   out.wire_bytes = bytes.size();
+  out.events.reserve(CountEvents(bytes));  // one allocation, no moves as the views are added
   Sha256 hash;
   CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
   in.SetTotalBytesLimit(INT32_MAX);
