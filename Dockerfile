@@ -22,7 +22,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libpqxx-6.4 libpq5 libabsl20220623 \
       libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 \
-      libssl3 zlib1g postgresql-client ca-certificates \
+      libssl3 zlib1g libtcmalloc-minimal4 postgresql-client ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # Empty named volumes take these folders' owner on first mount, so the non-root user can write
 # its checkpoints and the shared data folder.

@@ -14,6 +14,7 @@ BUILD_PACKAGES=(
   libgtest-dev libgmock-dev
   libcli11-dev
   prometheus-cpp-dev
+  libtcmalloc-minimal4        # ingest-server's malloc (CMake option INGEST_TCMALLOC)
 )
 PACKAGES=(
   "${BUILD_PACKAGES[@]}"
