@@ -2,63 +2,37 @@
 
 #include <pqxx/pqxx>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
+#include "server/sink/batch_statements.h"
 #include "server/sink/file_rows.h"
 #include "server/sink/pg_errors.h"
 #include "server/sink/refused_rows.h"
 #include "server/sink/staging.h"
-#include "server/sink/upsert_sql.h"
 
 namespace ingest::server {
 namespace {
 
 void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, uint64_t batch_id) {
-  tx.exec(
-      absl::StrCat("INSERT INTO producers (producer_id, last_sequence, last_seen) "
-                   "SELECT producer_id, max(sequence), ",
-                   TimestampFromMicros("max(seen_us)"),
-                   " FROM ingest_staging_acks GROUP BY producer_id "
-                   "ON CONFLICT (producer_id) DO UPDATE SET "
-                   "last_sequence = GREATEST(producers.last_sequence, EXCLUDED.last_sequence), "
-                   "last_seen = GREATEST(producers.last_seen, EXCLUDED.last_seen)"));
-  tx.exec_params(
-      "INSERT INTO producer_acks (producer_id, sequence, content_hash, ack, server_id, batch_id) "
-      "SELECT producer_id, sequence, content_hash, ack, $1, $2 FROM ingest_staging_acks "
-      "ON CONFLICT (producer_id, sequence) DO NOTHING",
-      opts.server_id, batch_id);
-  tx.exec(
-      "DELETE FROM producer_acks a USING producers p WHERE a.producer_id = p.producer_id "
-      "AND a.producer_id IN (SELECT producer_id FROM ingest_staging_acks) "
-      "AND a.sequence <= p.last_sequence - 1024");
+  tx.exec_prepared(StatementName(BatchStatement::kUpsertProducers));
+  tx.exec_prepared(StatementName(BatchStatement::kInsertAcks), opts.server_id, batch_id);
+  tx.exec_prepared(StatementName(BatchStatement::kTrimAcks));
 }
 
 }  // namespace
 
-// A file's rows are keyed by (sha256, line): a re-upload of a file cut off half-way stores each
-// rejected row once, and the batch counts the rows it stored.
+// Returns how many rows it stored (kInsertRejects: a file's row is stored once).
 uint32_t InsertRejects(pqxx::transaction_base& tx, const SealedBatch& batch,
                        const BatchTransactionOptions& opts) {
   return static_cast<uint32_t>(
-      tx.exec_params(
-            absl::StrCat("INSERT INTO rejected_events (server_id, batch_id, source, origin, position, "
-                         "event_id, code, reason, payload, received_at, file_sha256) "
-                         "SELECT $1, $2, source, origin, position, NULLIF(event_id, ''), code, reason, "
-                         "payload, ",
-                         TimestampFromMicros("received_us"),
-                         ", NULLIF(file_sha256, '') FROM ingest_staging_rejects "
-                         "ON CONFLICT (file_sha256, position) WHERE file_sha256 IS NOT NULL DO NOTHING"),
-            opts.server_id, batch.batch_id)
+      tx.exec_prepared(StatementName(BatchStatement::kInsertRejects), opts.server_id, batch.batch_id)
           .affected_rows());
 }
 
 std::optional<CommitResult> EarlierCommit(pqxx::transaction_base& tx, const SealedBatch& batch,
                                           const BatchTransactionOptions& opts) {
-  auto existing = tx.exec_params(
-      "SELECT inserted, updated, rejected, write_ms, (extract(epoch FROM committed_at) * 1000000)::bigint "
-      "FROM ingest_batches WHERE server_id = $1 AND batch_id = $2",
-      opts.server_id, batch.batch_id);
+  auto existing =
+      tx.exec_prepared(StatementName(BatchStatement::kEarlierCommit), opts.server_id, batch.batch_id);
   if (existing.empty()) return std::nullopt;
   const auto& row = existing[0];
   CommitResult result;
@@ -73,8 +47,7 @@ std::optional<CommitResult> EarlierCommit(pqxx::transaction_base& tx, const Seal
   return result;
 }
 
-PartRows UpsertPart(pqxx::transaction_base& tx, const SealedBatch& batch, const BatchTransactionOptions& opts,
-                    BatchPart part, bool isolate) {
+PartRows UpsertPart(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part, bool isolate) {
   PartRows rows;
   if (isolate) {
     IsolatedUpsertResult r = UpsertIsolated(tx, batch, part);
@@ -84,8 +57,8 @@ PartRows UpsertPart(pqxx::transaction_base& tx, const SealedBatch& batch, const 
     return rows;
   }
   const bool distinct = StageEvents(tx, batch, part);
-  auto counts = tx.exec_params(
-      UpsertSql(opts.update_on_conflict, distinct ? StagedRows::kDistinct : StagedRows::kRepeatsPossible),
+  auto counts = tx.exec_prepared(
+      StatementName(distinct ? BatchStatement::kUpsertDistinct : BatchStatement::kUpsertRepeats),
       batch.batch_id);
   rows.inserted = counts[0][0].as<uint32_t>();
   rows.updated = counts[0][1].as<uint32_t>();
@@ -111,14 +84,10 @@ CommitResult CommitBatch(pqxx::work& tx, const SealedBatch& batch, const BatchTr
   WriteProducers(tx, opts, batch.batch_id);
   WriteIngestedFiles(tx, batch, opts.server_id);
   result.write_ms = static_cast<uint32_t>(absl::ToInt64Milliseconds(absl::Now() - start));
-  auto committed = tx.exec_params(
-      absl::StrCat("INSERT INTO ingest_batches (server_id, batch_id, window_start, window_end, committed_at, "
-                   "events, inserted, updated, rejected, sources, write_ms) VALUES ($1, $2, ",
-                   TimestampFromMicros("$3::bigint"), ", ", TimestampFromMicros("$4::bigint"),
-                   ", clock_timestamp(), $5, $6, $7, $8, $9::text[], $10) "
-                   "RETURNING (extract(epoch FROM committed_at) * 1000000)::bigint"),
-      opts.server_id, batch.batch_id, batch.window_start_us, batch.window_end_us, batch.EventCount(),
-      result.inserted, result.updated, result.rejected, TextArrayLiteral(batch.Sources()), result.write_ms);
+  auto committed =
+      tx.exec_prepared(StatementName(BatchStatement::kInsertBatch), opts.server_id, batch.batch_id,
+                       batch.window_start_us, batch.window_end_us, batch.EventCount(), result.inserted,
+                       result.updated, result.rejected, TextArrayLiteral(batch.Sources()), result.write_ms);
   result.committed_at_us = committed[0][0].as<int64_t>();
   tx.commit();
   return result;

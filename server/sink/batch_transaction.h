@@ -37,8 +37,7 @@ std::optional<CommitResult> EarlierCommit(pqxx::transaction_base& tx, const Seal
 
 // Upserts the events of `part` into user_events: in one statement, or with `isolate` in ranges
 // that are halved down to the rows PostgreSQL refuses (isolated_upsert.h).
-PartRows UpsertPart(pqxx::transaction_base& tx, const SealedBatch& batch, const BatchTransactionOptions& opts,
-                    BatchPart part, bool isolate);
+PartRows UpsertPart(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part, bool isolate);
 
 // Stores the staged rejects in rejected_events; returns how many rows it stored.
 uint32_t InsertRejects(pqxx::transaction_base& tx, const SealedBatch& batch,

@@ -75,7 +75,7 @@ PartRows WriteRecordedPart(pqxx::connection& conn, const SealedBatch& batch,
     pqxx::work tx(conn);
     if (std::optional<PartRows> recorded = RecordedPart(tx, opts.server_id, batch.batch_id, part))
       return *recorded;
-    PartRows rows = UpsertPart(tx, batch, opts, part, isolate);
+    PartRows rows = UpsertPart(tx, batch, part, isolate);
     StageRejects(tx, batch, false, rows.refused);
     rows.refused_stored = InsertRejects(tx, batch, opts);
     rows.refused.clear();
@@ -126,7 +126,7 @@ absl::StatusOr<CommitResult> WriteInParts(const std::vector<std::unique_ptr<PgCo
   absl::Status st = writers[0]->Run(Doing(batch, first), [&](pqxx::connection& c) {
     result = IsolatingRefusedRows(batch.batch_id, [&](bool isolate) {
       pqxx::work tx(c);
-      PartRows rows = UpsertPart(tx, batch, opts, first, isolate);
+      PartRows rows = UpsertPart(tx, batch, first, isolate);
       others = meeting.AddTo(rows);
       if (!others.ok()) return CommitResult{};  // rolled back; the batch is written again
       if (first.count > 1) ForgetParts(tx, opts.server_id, batch.batch_id);  // a single part records none

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "server/sink/batch_statements.h"
 #include "server/sink/isolated_upsert.h"
 #include "server/sink/refused_rows.h"
 #include "server/sink/upsert_sql.h"
@@ -51,6 +52,7 @@ void CreateStagingTables(pqxx::connection& conn, bool update_on_conflict) {
       "CREATE TEMP TABLE IF NOT EXISTS ingest_staging_acks (producer_id TEXT, sequence BIGINT, "
       "content_hash BYTEA, ack BYTEA, seen_us BIGINT) ON COMMIT DELETE ROWS");
   tx.exec(IsolateFunctionSql(update_on_conflict));
+  PrepareBatchStatements(conn, update_on_conflict);
 }
 
 std::unique_ptr<CopyText> OpenEventStaging(pqxx::transaction_base& tx, StagingTable table) {

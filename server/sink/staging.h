@@ -17,8 +17,8 @@ namespace ingest::server {
 struct RefusedRow;
 
 // Creates the session's staging tables and the function that isolates refused rows
-// (isolated_upsert.h), whose upsert updates or ignores a repeated event_id. Runs on every new
-// connection.
+// (isolated_upsert.h), whose upsert updates or ignores a repeated event_id, and prepares the
+// batch's statements (batch_statements.h). Runs on every new connection.
 void CreateStagingTables(pqxx::connection& conn, bool update_on_conflict);
 
 // The staging table of a batch's events: ingest_staging for the bulk upsert, or
