@@ -139,7 +139,7 @@ mkdir -p bench/results
 [[ -s bench/results/ingest_path.csv ]] ||
   echo "date,events,producers,runs,server_options,server_events_per_s,loop_events_per_s,ratio,server_cpu_s,server_generator_cpu_s,loop_cpu_s,loop_generator_cpu_s,generator" \
     >bench/results/ingest_path.csv
-echo "$(date -u +%FT%TZ),$total,$PRODUCERS,$RUNS,\"$WINDOW: ${SERVER_OPTIONS[*]}\",$server_rate,$loop_rate,$ratio,$(median \
+echo "$(date -u +%FT%TZ),$total,$PRODUCERS,$RUNS,\"${INGEST_BENCH_PRELOAD:+[LD_PRELOAD $INGEST_BENCH_PRELOAD] }$WINDOW: ${SERVER_OPTIONS[*]}\",$server_rate,$loop_rate,$ratio,$(median \
   "${server_cpu[@]}"),$(median "${server_gen[@]}"),$(median "${loop_cpu[@]}"),$(median "${loop_gen[@]}"),$GEN_BIN" \
   >>bench/results/ingest_path.csv
 echo "server runs: ${server_rates[*]} events/s; minimal loop runs: ${loop_rates[*]} events/s (medians below)"
