@@ -51,9 +51,9 @@ absl::StatusOr<Response> Call(v1::AdminService::Stub& stub,
 
 }  // namespace
 
-AdminClient::AdminClient(std::string target)
+AdminClient::AdminClient(std::string target, std::shared_ptr<grpc::ChannelCredentials> credentials)
     : target_(std::move(target)),
-      channel_(grpc::CreateChannel(target_, grpc::InsecureChannelCredentials())),
+      channel_(grpc::CreateChannel(target_, credentials ? credentials : grpc::InsecureChannelCredentials())),
       admin_(v1::AdminService::NewStub(channel_)),
       health_(grpc::health::v1::Health::NewStub(channel_)) {}
 

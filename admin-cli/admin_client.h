@@ -3,6 +3,7 @@
 #pragma once
 
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
 
 #include <cstdint>
 #include <memory>
@@ -19,7 +20,8 @@ namespace ingest::admin {
 class AdminClient {
  public:
   // `target` is HOST:PORT or unix:/path.
-  explicit AdminClient(std::string target);
+  // `credentials`: null for plaintext.
+  explicit AdminClient(std::string target, std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
   const std::string& target() const { return target_; }
 

@@ -9,6 +9,7 @@
 #include "admin-cli/commands.h"
 #include "admin-cli/human_format.h"
 #include "admin-cli/watch.h"
+#include "common/tls_options.h"
 #include "common/units.h"
 
 namespace ingest::admin {
@@ -34,6 +35,7 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions* options) {
                  "The ingest-server admin listener (its --admin-listen): HOST:PORT or unix:/path")
       ->capture_default_str()
       ->check([](const std::string& v) { return v.empty() ? "must not be empty" : ""; });
+  AddClientTlsOptions(app, options->tls);
   app.add_flag("--json", options->json,
                "Print the server's answer as one JSON document (proto field names, every scalar "
                "field present) instead of a table");
@@ -89,11 +91,17 @@ int Execute(const Command& command, const GlobalOptions& options, const Console&
   const bool watching = options.watch > absl::ZeroDuration();
   StopWait stop = console.wait_for_stop;
   if (watching && !stop) stop = StopOnSignal();  // before the channel starts its threads
-  AdminClient client(options.target);
+  auto credentials = ClientCredentials(options.tls);
+  if (!credentials.ok()) {
+    console.err << "ingest-admin: " << credentials.status().message() << "\n";
+    return kExitUsage;
+  }
+  AdminClient client(options.target, *credentials);
   absl::Status connected = client.Connect(options.timeout);
   if (!connected.ok()) {
     console.err << "ingest-admin: " << connected.message()
-                << ": is the server running? pass --target HOST:PORT if it listens elsewhere\n";
+                << ": is the server running? pass --target HOST:PORT if it listens elsewhere"
+                << TlsHint(options.tls, connected.message()) << "\n";
     return kExitUsage;
   }
   auto run = [&](std::ostream& out, std::ostream& err) {

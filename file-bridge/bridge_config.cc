@@ -6,6 +6,7 @@ namespace ingest::bridge {
 
 absl::Status ValidateConfig(const BridgeConfig& c) {
   if (c.target.empty()) return absl::InvalidArgumentError("--target is empty; give host:port");
+  if (auto credentials = ClientCredentials(c.tls); !credentials.ok()) return credentials.status();
   for (const auto& [flag, dir] : {std::pair{"--watch", &c.watch_dir}, std::pair{"--archive", &c.archive_dir},
                                   std::pair{"--failed", &c.failed_dir}}) {
     if (dir->empty()) return absl::InvalidArgumentError(absl::StrCat(flag, " is empty; give a directory"));

@@ -16,6 +16,10 @@ namespace {
 UploaderOptions UploaderOptionsFor(const BridgeConfig& c) {
   UploaderOptions o;
   o.target = c.target;
+  // ValidateConfig read the files before the first upload; should they fail now, TLS with no
+  // trusted CA fails every call rather than falling back to plaintext.
+  auto credentials = ClientCredentials(c.tls);
+  o.credentials = credentials.ok() ? *credentials : grpc::SslCredentials(grpc::SslCredentialsOptions());
   o.connect_timeout = c.connect_timeout;
   o.upload_timeout = c.upload_timeout;
   o.chunk_bytes = c.chunk_bytes;
@@ -66,7 +70,8 @@ bool FileDelivery::Connect(UploadOutcome* outcome) {
     outcome->verdict = UploadVerdict::kCancelled;
   } else if (!uploader_.ever_connected()) {
     Abort(kExitUsage, absl::StrCat("file-bridge: ", s.message(),
-                                   "; is it running? start ingest-server, or point --target at it"));
+                                   "; is it running? start ingest-server, or point --target at it",
+                                   TlsHint(config_.tls, s.message())));
   } else {
     outcome->verdict = UploadVerdict::kRetry;
     outcome->status = s;

@@ -19,12 +19,14 @@
 namespace ingest::bridge {
 namespace {
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
+                                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  if (!credentials) credentials = grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(target, credentials, args);
 }
 
 // The transport's error, as a few words for "cannot reach ... (<reason>)".
@@ -76,7 +78,7 @@ std::string DescribeStatus(const absl::Status& s) {
 
 FileUploader::FileUploader(UploaderOptions options)
     : options_(std::move(options)),
-      channel_(MakeChannel(options_.target)),
+      channel_(MakeChannel(options_.target, options_.credentials)),
       stub_(v1::IngestService::NewStub(channel_)) {}
 
 bool FileUploader::cancelled() const {

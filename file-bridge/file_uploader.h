@@ -39,6 +39,7 @@ struct UploadOutcome {
 
 struct UploaderOptions {
   std::string target;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration upload_timeout = absl::Minutes(10);
   size_t chunk_bytes = 64 * 1024;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "common/tls_options.h"
 #include "common/units.h"
 #include "file-bridge/bridge_config.h"
 #include "file-bridge/bridge_loop.h"
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
   app.add_option("--upload-timeout", upload_timeout, "Deadline of one upload (then it is retried)")
       ->type_name("DURATION")
       ->capture_default_str();
+  ingest::AddClientTlsOptions(app, config.tls);
   app.add_flag("--json", config.json, "Print the summary as one JSON object");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")->capture_default_str();
 

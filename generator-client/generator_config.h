@@ -10,11 +10,13 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/progress.h"
+#include "common/tls_credentials.h"
 
 namespace ingest::generator {
 
 struct GeneratorConfig {
   std::string target = "127.0.0.1:50051";  // ingest-server address, host:port
+  TlsFiles tls;                            // --tls-ca (TLS on), --tls-cert/--tls-key (mTLS)
   int events_per_batch = 10;
   uint64_t batches = 1;                        // per producer; ignored with `continuous`
   absl::Duration interval = absl::Seconds(5);  // between batches when rate == 0

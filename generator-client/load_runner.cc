@@ -60,9 +60,10 @@ std::string Hint(const absl::Status& s) {
 
 // Producer k of `producers`.
 ProducerOptions OptionsFor(const GeneratorConfig& c, const std::string& id, uint64_t seed, size_t k,
-                           size_t producers) {
+                           size_t producers, std::shared_ptr<grpc::ChannelCredentials> credentials) {
   ProducerOptions o;
   o.target = c.target;
+  o.credentials = std::move(credentials);
   o.producer_id = id;
   o.events_per_batch = c.events_per_batch;
   o.batches = c.continuous ? 0 : c.batches;
@@ -91,7 +92,8 @@ RunOutcome Judge(const GeneratorConfig& c, const std::vector<std::string>& ids,
     outcome.exit_code = kExitUnreachable;
     outcome.failure = absl::StrCat("event-generator: cannot reach ingest-server at ", c.target, " (",
                                    UnreachableReason(std::string(r.status.message()), c.connect_timeout),
-                                   "); is it running? start it with ingest-server --listen ", c.target);
+                                   "); is it running? start it with ingest-server --listen ", c.target,
+                                   TlsHint(c.tls, r.status.message()));
     return outcome;
   }
   outcome.exit_code = kExitNotAcked;
@@ -112,6 +114,9 @@ RunOutcome RunLoad(const GeneratorConfig& c, ProgressLine* progress) {
   if (absl::Status s = ValidateConfig(c); !s.ok()) {
     return {{}, kExitUnreachable, absl::StrCat("event-generator: ", s.message())};
   }
+  auto credentials = ClientCredentials(c.tls);
+  if (!credentials.ok())
+    return {{}, kExitUnreachable, absl::StrCat("event-generator: ", credentials.status().message())};
   std::unique_ptr<AckedLog> acked_log;
   if (!c.acked_log.empty()) {
     auto opened = AckedLog::Open(c.acked_log);
@@ -127,8 +132,8 @@ RunOutcome RunLoad(const GeneratorConfig& c, ProgressLine* progress) {
   std::vector<std::unique_ptr<ProducerStream>> producers;
   for (size_t k = 0; k < ids.size(); ++k) {
     uint64_t seed = outcome.summary.seed ^ ((k + 1) * 0x9E3779B97F4A7C15ULL);
-    producers.push_back(std::make_unique<ProducerStream>(OptionsFor(c, ids[k], seed, k, ids.size()),
-                                                         Catalog::Default(), acked_log.get()));
+    producers.push_back(std::make_unique<ProducerStream>(
+        OptionsFor(c, ids[k], seed, k, ids.size(), *credentials), Catalog::Default(), acked_log.get()));
   }
   const absl::Time start = absl::Now();
   std::vector<ProducerResult> results(producers.size());

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "common/tls_options.h"
 #include "common/units.h"
 #include "generator-client/csv_event_format.h"
 #include "generator-client/event_factory.h"
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
   auto* target_option = app.add_option("--target", config.target, "ingest-server address host:port")
                             ->type_name("ADDR")
                             ->capture_default_str();
+  ingest::AddClientTlsOptions(app, config.tls);
   app.add_option("--events", config.events_per_batch, "Events per batch")->capture_default_str();
   app.add_option("--batches", config.batches, "Batches per producer (ignored with --continuous)")
       ->capture_default_str();

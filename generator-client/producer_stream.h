@@ -32,6 +32,7 @@ namespace ingest::generator {
 
 struct ProducerOptions {
   std::string target;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
   std::string producer_id;
   int events_per_batch = 10;
   uint64_t batches = 1;                                  // 0: until StopSending()

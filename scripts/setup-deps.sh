@@ -21,6 +21,7 @@ PACKAGES=(
   postgresql postgresql-client
   python3 python3-protobuf python3-grpcio
   procps util-linux curl
+  openssl                     # scripts/make-certs.sh: the CA and certificates of TLS and mTLS
   prometheus docker-compose   # promtool checks deploy/ rules; docker-compose validates the compose file
   python3-yaml                # tests/deploy reads the resolved compose file
   clang-format                # tests/structure checks the house style (.clang-format)

@@ -16,10 +16,11 @@ std::string WithPort(const std::string& address, int port) {
 }  // namespace
 
 absl::StatusOr<GrpcListener> ListenGrpc(const std::string& role, const std::string& address,
-                                        grpc::Service* service, const std::string& flag) {
+                                        grpc::Service* service, const std::string& flag,
+                                        std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(address, std::move(credentials), &port);
   builder.RegisterService(service);
   builder.SetMaxReceiveMessageSize(64 << 20);
   GrpcListener listener;

@@ -18,10 +18,12 @@ struct GrpcListener {
   std::string address;  // as bound: the port filled in when 0 was asked
 };
 
-// Serves `service` (with gRPC health and reflection) on `address`; Unavailable when it cannot
-// bind, naming the `role` ("ingest", "admin") and `flag` that chooses another address.
+// Serves `service` (with gRPC health and reflection) on `address` with `credentials` (plaintext or
+// TLS); Unavailable when it cannot bind, naming the `role` ("ingest", "admin") and `flag` that
+// chooses another address.
 absl::StatusOr<GrpcListener> ListenGrpc(const std::string& role, const std::string& address,
-                                        grpc::Service* service, const std::string& flag);
+                                        grpc::Service* service, const std::string& flag,
+                                        std::shared_ptr<grpc::ServerCredentials> credentials);
 
 struct MetricsListener {
   std::unique_ptr<prometheus::Exposer> exposer;

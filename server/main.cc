@@ -24,5 +24,9 @@ int main(int argc, char** argv) {
     std::cerr << "ingest-server: " << st.message() << "\n";
     return 2;
   }
+  if (auto st = ingest::server::CheckSecurity(config); !st.ok()) {
+    std::cerr << "ingest-server: " << st.message() << "\n";
+    return 2;
+  }
   return ingest::server::Run(config);
 }

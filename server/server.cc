@@ -127,9 +127,13 @@ absl::Status Server::Listen() {
   ServerParts& p = *parts_;
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  ASSIGN_OR_RETURN(p.ingest, ListenGrpc("ingest", config_.listen, p.ingest_service.get(), "--listen"));
-  ASSIGN_OR_RETURN(p.admin,
-                   ListenGrpc("admin", config_.admin_listen, p.admin_service.get(), "--admin-listen"));
+  // TLS on the ingest listener and a TCP admin listener; a unix socket is guarded by its file
+  // permissions (contract, "Security").
+  ASSIGN_OR_RETURN(auto tls, ServerCredentials(config_.tls));
+  const bool admin_unix = absl::StartsWith(config_.admin_listen, "unix:");
+  ASSIGN_OR_RETURN(p.ingest, ListenGrpc("ingest", config_.listen, p.ingest_service.get(), "--listen", tls));
+  ASSIGN_OR_RETURN(p.admin, ListenGrpc("admin", config_.admin_listen, p.admin_service.get(), "--admin-listen",
+                                       admin_unix ? grpc::InsecureServerCredentials() : tls));
   std::vector<std::pair<std::string, std::string>> listeners = {{"ingest", p.ingest.address},
                                                                 {"admin", p.admin.address}};
   if (!config_.metrics_listen.empty()) {
@@ -146,7 +150,10 @@ absl::Status Server::Listen() {
     absl::StrAppend(&ready, role, "=", address, "\n");
     absl::StrAppend(&shown, shown.empty() ? "" : ", ", role, " ", address);
   }
-  Logger("server")->info("listening: {}", shown);
+  Logger("server")->info("listening: {} ({})", shown,
+                         config_.tls.cert.empty() ? "plaintext"
+                         : config_.tls.ca.empty() ? "TLS"
+                                                  : "TLS, client certificates required");
   if (!config_.ready_file.empty()) {
     absl::Status st = WriteFileDurably(config_.ready_file, ready);
     if (!st.ok()) Logger("server")->warn("cannot write the ready file: {}", st.message());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/tls_credentials.h"
 #include "server/model/ack_mode.h"
 
 namespace ingest::server {
@@ -13,7 +14,11 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:50051";
   std::string admin_listen = "127.0.0.1:50052";
   std::string metrics_listen = "127.0.0.1:9464";  // Prometheus /metrics; empty: not served
-  std::string db = "dbname=ecommerce_events";     // libpq conninfo; PG* variables and PGPASSFILE fill gaps
+  // --tls-cert/--tls-key (TLS on the ingest listener and a TCP admin listener) and
+  // --tls-client-ca (mTLS: `ca` is the CA client certificates must chain to).
+  TlsFiles tls;
+  bool allow_insecure = false;                 // plaintext on an address other machines can reach
+  std::string db = "dbname=ecommerce_events";  // libpq conninfo; PG* variables and PGPASSFILE fill gaps
   absl::Duration trigger = absl::Seconds(10);
   uint64_t max_batch_events = 100000;
   uint64_t max_batch_bytes = 64ull << 20;

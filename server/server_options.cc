@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "common/units.h"
 
 namespace ingest::server {
@@ -34,6 +35,14 @@ void AddListenerOptions(CLI::App& app, ServerConfig& c) {
                  "Prometheus metrics address (host:port, port 0 = any free port), served at /metrics; "
                  "\"\" turns it off")
       ->capture_default_str();
+  app.add_option("--tls-cert", c.tls.cert,
+                 "PEM certificate (chain): TLS on the ingest listener and a TCP admin one")
+      ->type_name("FILE");
+  app.add_option("--tls-key", c.tls.key, "PEM private key of --tls-cert")->type_name("FILE");
+  app.add_option("--tls-client-ca", c.tls.ca, "PEM CA: clients must present a certificate it signed (mTLS)")
+      ->type_name("FILE");
+  app.add_flag("--allow-insecure", c.allow_insecure,
+               "serve plaintext on an address other machines can reach (refused without it when TLS is off)");
   app.add_option("--db", c.db,
                  "libpq connection string, e.g. \"host=127.0.0.1 port=5432 dbname=ecommerce_events "
                  "user=ingest\"; PG* environment variables fill what it leaves out")
@@ -106,6 +115,22 @@ void AddDurabilityOptions(CLI::App& app, ServerConfig& c) {
 }
 
 }  // namespace
+
+absl::Status CheckSecurity(const ServerConfig& config) {
+  if (absl::Status st = CheckTlsFlags(config.tls, "server"); !st.ok()) return st;
+  if (auto credentials = ServerCredentials(config.tls); !credentials.ok()) return credentials.status();
+  if (!config.tls.cert.empty() || config.allow_insecure) return absl::OkStatus();
+  for (const auto& [flag, address] : {std::pair<std::string, std::string>{"--listen", config.listen},
+                                      {"--admin-listen", config.admin_listen}}) {
+    if (!IsLocalOnly(address)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          flag, " ", address,
+          " can be reached from other machines and TLS is off: pass --tls-cert and --tls-key, or "
+          "--allow-insecure to serve plaintext anyway"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 void AddServerOptions(CLI::App& app, ServerConfig& config) {
   app.set_config("--config", "", "read options from this TOML/INI file (key = value, names without --)");
