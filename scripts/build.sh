@@ -4,6 +4,9 @@
 #   scripts/build.sh            the release build: the four binaries, no tests, no failpoints
 #   scripts/build.sh --tests    the test build (scripts/test.sh, CI): also every test and the
 #                               test-only binaries with failpoints
+#   scripts/build.sh --tests --sanitize=address|thread
+#                               the test build with AddressSanitizer + UndefinedBehaviorSanitizer,
+#                               or ThreadSanitizer, in build-asan/ or build-tsan/
 #
 # Both treat compiler warnings as errors. Other arguments go to `cmake --build`, e.g.
 # `scripts/build.sh --target ingest-server`. Both builds share the folder: switching only adds or
@@ -11,11 +14,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD_DIR="${INGEST_BUILD_DIR:-build}"
 TESTS=OFF
 if [[ "${1:-}" == "--tests" ]]; then
   TESTS=ON
   shift
 fi
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINGEST_BUILD_TESTS="$TESTS" -DINGEST_WERROR=ON
+# --sanitize=address|thread: a sanitizer build, in its own folder (build-asan, build-tsan).
+SANITIZE=""
+if [[ "${1:-}" == --sanitize=* ]]; then
+  SANITIZE="${1#--sanitize=}"
+  shift
+  [[ "$SANITIZE" == address || "$SANITIZE" == thread ]] ||
+    { echo "build: --sanitize is address or thread, not '$SANITIZE'" >&2; exit 2; }
+fi
+default_dir=build
+[[ "$SANITIZE" == address ]] && default_dir=build-asan
+[[ "$SANITIZE" == thread ]] && default_dir=build-tsan
+BUILD_DIR="${INGEST_BUILD_DIR:-$default_dir}"
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINGEST_BUILD_TESTS="$TESTS" -DINGEST_WERROR=ON \
+  -DINGEST_SANITIZE="$SANITIZE"
 cmake --build "$BUILD_DIR" -j"$(nproc)" "$@"

@@ -5,6 +5,12 @@
 #   scripts/test.sh                 all tests
 #   scripts/test.sh -L unit         only the hermetic unit tests (any ctest arguments work)
 #   scripts/test.sh -R pg_outage    one test by name
+#   scripts/test.sh --sanitize=address   every test, built with AddressSanitizer and
+#                                        UndefinedBehaviorSanitizer (in build-asan/)
+#   scripts/test.sh --sanitize=thread    the concurrency tests (threads, locks, the log's group
+#                                        commit; no gRPC, whose libraries are not instrumented),
+#                                        built with ThreadSanitizer (in build-tsan/)
+# A sanitizer's report fails the test it happened in (the process exits non-zero).
 #
 # Environment: INGEST_BUILD_DIR (default build); INGEST_TEST_PG_PORT (default 55433) and
 # INGEST_TEST_PG_ROOT (default /var/tmp/ingest-pg-test-$port) place the test cluster, apart from
@@ -12,8 +18,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"
+# The ThreadSanitizer run: the tests of code that shares state between threads without gRPC.
+TSAN_TESTS='^server_(wal_writer|durable_log|window|batch_writer|producers|file_registry|worker_pool|database_probe|event_lookup)_test$'
 
-BUILD_DIR="${INGEST_BUILD_DIR:-build}"
+SANITIZE=()
+CTEST_SELECT=()
+if [[ "${1:-}" == --sanitize=* ]]; then
+  SANITIZE=("$1")
+  case "$1" in
+    --sanitize=address) BUILD_DIR="${INGEST_BUILD_DIR:-build-asan}" ;;
+    --sanitize=thread)
+      BUILD_DIR="${INGEST_BUILD_DIR:-build-tsan}"
+      CTEST_SELECT=(-R "$TSAN_TESTS") ;;
+    *) echo "test: --sanitize is address or thread, not '${1#--sanitize=}'" >&2; exit 2 ;;
+  esac
+  shift
+  export ASAN_OPTIONS="abort_on_error=0:halt_on_error=1:detect_leaks=1"
+  export LSAN_OPTIONS="suppressions=$REPO/tests/sanitizers/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+fi
+BUILD_DIR="${BUILD_DIR:-${INGEST_BUILD_DIR:-build}}"
 LOGS="$REPO/.local/logs"
 mkdir -p "$LOGS"
 
@@ -24,7 +49,7 @@ bash scripts/setup-deps.sh
 
 section "Build ($BUILD_DIR/, output in .local/logs/build-test.log)"
 SECONDS=0
-if ! INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh --tests >"$LOGS/build-test.log" 2>&1; then
+if ! INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh --tests "${SANITIZE[@]}" >"$LOGS/build-test.log" 2>&1; then
   echo "--- last lines of .local/logs/build-test.log ---" >&2
   tail -n 60 "$LOGS/build-test.log" >&2
   echo "test: the build failed (full output: .local/logs/build-test.log)" >&2
@@ -47,5 +72,5 @@ echo "INGEST_TEST_DSN=$INGEST_TEST_DSN"
 
 section "ctest"
 rc=0
-ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 "$@" || rc=$?
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 "${CTEST_SELECT[@]}" "$@" || rc=$?
 exit $rc
