@@ -26,6 +26,33 @@ void ListRefused(const std::vector<RejectedRow>& refused,
                    [](const v1::Rejection& a, const v1::Rejection& b) { return a.index() < b.index(); });
 }
 
+uint32_t PositionOfEvent(const WindowItem& item, size_t j) {
+  std::vector<uint32_t> rejected;
+  for (const auto& r : item.rejects) rejected.push_back(r.position);
+  std::sort(rejected.begin(), rejected.end());
+  uint32_t index = 0;
+  size_t valid = 0;
+  auto next = rejected.begin();
+  while (true) {
+    if (next != rejected.end() && *next == index) {
+      ++next;
+    } else if (valid++ == j) {
+      return index;
+    }
+    ++index;
+  }
+}
+
+const EventRow* EventAtPosition(const WindowItem& item, uint32_t position) {
+  size_t before = 0;
+  for (const RejectedRow& r : item.rejects) {
+    if (r.position == position) return nullptr;
+    if (r.position < position) ++before;
+  }
+  const size_t j = position - before;
+  return j < item.events.size() ? &item.events[j] : nullptr;
+}
+
 const char* SourceText(Source source) { return source == Source::kFile ? "file" : "stream"; }
 
 }  // namespace ingest::server

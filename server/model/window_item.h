@@ -81,4 +81,11 @@ struct WindowItem {
   size_t EventCount() const { return events.size() + rejects.size(); }
 };
 
+// The 0-based position in its batch (or file part) of the item's j-th valid event: valid events
+// keep their order, with the positions rejected at validation taken out.
+uint32_t PositionOfEvent(const WindowItem& item, size_t j);
+// The inverse: the item's valid event at `position`, or null when that position was rejected at
+// validation or lies past the item's events.
+const EventRow* EventAtPosition(const WindowItem& item, uint32_t position);
+
 }  // namespace ingest::server

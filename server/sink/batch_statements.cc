@@ -1,5 +1,6 @@
 #include "server/sink/batch_statements.h"
 
+#include <iterator>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -52,42 +53,27 @@ std::string Sql(BatchStatement statement, bool update_on_conflict) {
           TimestampFromMicros("$3::bigint"), ", ", TimestampFromMicros("$4::bigint"),
           ", clock_timestamp(), $5, $6, $7, $8, $9::text[], $10) "
           "RETURNING (extract(epoch FROM committed_at) * 1000000)::bigint");
+    case BatchStatement::kCount:
+      break;
   }
   return {};
 }
 
-constexpr BatchStatement kAll[] = {
-    BatchStatement::kEarlierCommit, BatchStatement::kUpsertDistinct,  BatchStatement::kUpsertRepeats,
-    BatchStatement::kInsertRejects, BatchStatement::kUpsertProducers, BatchStatement::kInsertAcks,
-    BatchStatement::kTrimAcks,      BatchStatement::kInsertBatch,
+// Each statement's name, in the order of BatchStatement.
+constexpr const char* kNames[] = {
+    "ingest_earlier_commit",   "ingest_upsert_distinct", "ingest_upsert_repeats", "ingest_insert_rejects",
+    "ingest_upsert_producers", "ingest_insert_acks",     "ingest_trim_acks",      "ingest_insert_batch",
 };
+static_assert(std::size(kNames) == static_cast<size_t>(BatchStatement::kCount), "a name per statement");
 
 }  // namespace
 
-const char* StatementName(BatchStatement statement) {
-  switch (statement) {
-    case BatchStatement::kEarlierCommit:
-      return "ingest_earlier_commit";
-    case BatchStatement::kUpsertDistinct:
-      return "ingest_upsert_distinct";
-    case BatchStatement::kUpsertRepeats:
-      return "ingest_upsert_repeats";
-    case BatchStatement::kInsertRejects:
-      return "ingest_insert_rejects";
-    case BatchStatement::kUpsertProducers:
-      return "ingest_upsert_producers";
-    case BatchStatement::kInsertAcks:
-      return "ingest_insert_acks";
-    case BatchStatement::kTrimAcks:
-      return "ingest_trim_acks";
-    case BatchStatement::kInsertBatch:
-      return "ingest_insert_batch";
-  }
-  return "";
-}
+const char* StatementName(BatchStatement statement) { return kNames[static_cast<size_t>(statement)]; }
 
 void PrepareBatchStatements(pqxx::connection& conn, bool update_on_conflict) {
-  for (BatchStatement s : kAll) conn.prepare(StatementName(s), Sql(s, update_on_conflict));
+  for (size_t k = 0; k < std::size(kNames); ++k) {
+    conn.prepare(kNames[k], Sql(static_cast<BatchStatement>(k), update_on_conflict));
+  }
 }
 
 }  // namespace ingest::server

@@ -17,6 +17,7 @@ enum class BatchStatement {
   kTrimAcks,         // () producer_acks beyond the last 1024 sequences of those producers
   kInsertBatch,      // ($1 server, $2 batch, $3/$4 window µs, $5 events, $6 inserted, $7 updated,
                      //  $8 rejected, $9 sources, $10 write ms) -> committed_at µs
+  kCount,            // not a statement: how many there are
 };
 
 // The name a statement is prepared under.

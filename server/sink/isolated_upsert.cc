@@ -16,25 +16,6 @@ std::string FirstLine(const std::string& text) { return text.substr(0, text.find
 // A text rendering of a row for rejected_events.payload.
 std::string RowPayload(const EventRow& e) { return PayloadText(ToProtoEvent(e)); }
 
-// The 0-based position in its batch of the item's j-th valid event: valid events keep batch
-// order, with the rejected positions taken out.
-uint32_t BatchIndex(const WindowItem& item, size_t j) {
-  std::vector<uint32_t> rejected;
-  for (const auto& r : item.rejects) rejected.push_back(r.position);
-  std::sort(rejected.begin(), rejected.end());
-  uint32_t index = 0;
-  size_t valid = 0;
-  auto next = rejected.begin();
-  while (true) {
-    if (next != rejected.end() && *next == index) {
-      ++next;
-    } else if (valid++ == j) {
-      return index;
-    }
-    ++index;
-  }
-}
-
 }  // namespace
 
 IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatch& batch, BatchPart part) {
@@ -75,7 +56,7 @@ IsolatedUpsertResult UpsertIsolated(pqxx::transaction_base& tx, const SealedBatc
     const WindowItem& item = batch.items[i];
     const EventRow& e = item.events[j];
     result.refused.push_back(RefusedRow{
-        &item, RejectedRow{BatchIndex(item, j), e.event_id, code::kDbRefused,
+        &item, RejectedRow{PositionOfEvent(item, j), e.event_id, code::kDbRefused,
                            absl::StrCat("PostgreSQL refused the row: ", FirstLine(part[4].as<std::string>()),
                                         " (SQLSTATE ", part[3].as<std::string>(), ")"),
                            RowPayload(e)}});

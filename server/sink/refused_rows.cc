@@ -7,23 +7,11 @@
 namespace ingest::server {
 namespace {
 
-// The item's valid event at `position` in its batch, or null when that position was rejected at
-// validation or lies past the item's events.
-const EventRow* EventAt(const WindowItem& item, uint32_t position) {
-  size_t before = 0;
-  for (const RejectedRow& r : item.rejects) {
-    if (r.position == position) return nullptr;
-    if (r.position < position) ++before;
-  }
-  const size_t j = position - before;
-  return j < item.events.size() ? &item.events[j] : nullptr;
-}
-
 const WindowItem* ItemOf(const SealedBatch& batch, const std::string& source, const std::string& origin,
                          uint32_t position, const std::string& event_id) {
   for (auto it = batch.items.rbegin(); it != batch.items.rend(); ++it) {
     if (SourceText(it->source) != source || it->origin != origin) continue;
-    const EventRow* e = EventAt(*it, position);
+    const EventRow* e = EventAtPosition(*it, position);
     if (e && e->event_id == event_id) return &*it;
   }
   return nullptr;

@@ -4,19 +4,6 @@
 #include "common/time_text.h"
 
 namespace ingest::server {
-namespace {
-
-// The position in its batch of the item's j-th valid event (rejected positions skipped).
-uint32_t PositionOf(const WindowItem& item, size_t j) {
-  uint32_t position = 0;
-  for (size_t valid = 0;; ++position) {
-    bool rejected = false;
-    for (const auto& r : item.rejects) rejected = rejected || r.position == position;
-    if (!rejected && valid++ == j) return position;
-  }
-}
-
-}  // namespace
 
 absl::StatusOr<CommitResult> MemorySink::Write(const SealedBatch& batch) {
   absl::MutexLock lock(&mu_);
@@ -40,7 +27,7 @@ absl::StatusOr<CommitResult> MemorySink::Write(const SealedBatch& batch) {
         last[e.event_id] = &e;
         continue;
       }
-      refused.push_back(RejectedRow{PositionOf(item, &e - item.events.data()), e.event_id, "db_refused",
+      refused.push_back(RejectedRow{PositionOfEvent(item, &e - item.events.data()), e.event_id, "db_refused",
                                     "PostgreSQL refused the row (SQLSTATE 23514)", ""});
       result.refused_rows.push_back({k, refused.back()});
     }
