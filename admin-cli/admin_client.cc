@@ -51,9 +51,9 @@ absl::StatusOr<Response> Call(v1::AdminService::Stub& stub,
 
 }  // namespace
 
-AdminClient::AdminClient(std::string target, std::shared_ptr<grpc::ChannelCredentials> credentials)
+AdminClient::AdminClient(std::string target, const ClientAccess& access)
     : target_(std::move(target)),
-      channel_(grpc::CreateChannel(target_, credentials ? credentials : grpc::InsecureChannelCredentials())),
+      channel_(MakeClientChannel(target_, access)),
       admin_(v1::AdminService::NewStub(channel_)),
       health_(grpc::health::v1::Health::NewStub(channel_)) {}
 

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/client_access.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "ingest/v1/admin.grpc.pb.h"
 
@@ -20,8 +21,8 @@ namespace ingest::admin {
 class AdminClient {
  public:
   // `target` is HOST:PORT or unix:/path.
-  // `credentials`: null for plaintext.
-  explicit AdminClient(std::string target, std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+  // `access`: TLS and token; default: plaintext, no token.
+  explicit AdminClient(std::string target, const ClientAccess& access = {});
 
   const std::string& target() const { return target_; }
 

@@ -9,6 +9,7 @@
 #include "admin-cli/commands.h"
 #include "admin-cli/human_format.h"
 #include "admin-cli/watch.h"
+#include "common/client_access.h"
 #include "common/tls_options.h"
 #include "common/units.h"
 
@@ -35,7 +36,7 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions* options) {
                  "The ingest-server admin listener (its --admin-listen): HOST:PORT or unix:/path")
       ->capture_default_str()
       ->check([](const std::string& v) { return v.empty() ? "must not be empty" : ""; });
-  AddClientTlsOptions(app, options->tls);
+  AddClientSecurityOptions(app, options->tls, options->token_file);
   app.add_flag("--json", options->json,
                "Print the server's answer as one JSON document (proto field names, every scalar "
                "field present) instead of a table");
@@ -91,12 +92,12 @@ int Execute(const Command& command, const GlobalOptions& options, const Console&
   const bool watching = options.watch > absl::ZeroDuration();
   StopWait stop = console.wait_for_stop;
   if (watching && !stop) stop = StopOnSignal();  // before the channel starts its threads
-  auto credentials = ClientCredentials(options.tls);
-  if (!credentials.ok()) {
-    console.err << "ingest-admin: " << credentials.status().message() << "\n";
+  auto access = LoadClientAccess(options.tls, options.token_file);
+  if (!access.ok()) {
+    console.err << "ingest-admin: " << access.status().message() << "\n";
     return kExitUsage;
   }
-  AdminClient client(options.target, *credentials);
+  AdminClient client(options.target, *access);
   absl::Status connected = client.Connect(options.timeout);
   if (!connected.ok()) {
     console.err << "ingest-admin: " << connected.message()

@@ -29,7 +29,8 @@ inline constexpr int kExitUsage = 2;   // bad usage, or the server is unreachabl
 // Options that apply to every command.
 struct GlobalOptions {
   std::string target = "127.0.0.1:50052";
-  TlsFiles tls;  // --tls-ca (TLS on), --tls-cert/--tls-key (mTLS)
+  std::string token_file;  // --token-file: the bearer token
+  TlsFiles tls;            // --tls-ca (TLS on), --tls-cert/--tls-key (mTLS)
   bool json = false;
   absl::Duration timeout = absl::Seconds(10);
   absl::Duration watch = absl::ZeroDuration();  // --watch: redraw every this long; 0: once

@@ -1,12 +1,13 @@
 #include "file-bridge/bridge_config.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/client_access.h"
 
 namespace ingest::bridge {
 
 absl::Status ValidateConfig(const BridgeConfig& c) {
   if (c.target.empty()) return absl::InvalidArgumentError("--target is empty; give host:port");
-  if (auto credentials = ClientCredentials(c.tls); !credentials.ok()) return credentials.status();
+  if (auto access = LoadClientAccess(c.tls, c.token_file); !access.ok()) return access.status();
   for (const auto& [flag, dir] : {std::pair{"--watch", &c.watch_dir}, std::pair{"--archive", &c.archive_dir},
                                   std::pair{"--failed", &c.failed_dir}}) {
     if (dir->empty()) return absl::InvalidArgumentError(absl::StrCat(flag, " is empty; give a directory"));

@@ -22,6 +22,7 @@ struct BridgeConfig {
   // --once: how long to wait for a file present at the start that keeps changing.
   absl::Duration settle_limit = absl::Minutes(1);
   std::string target = "127.0.0.1:50051";  // ingest-server address, host:port
+  std::string token_file;                  // --token-file: the bearer token
   TlsFiles tls;                            // --tls-ca (TLS on), --tls-cert/--tls-key (mTLS)
   bool once = false;                       // process what is there now, then exit
   absl::Duration connect_timeout = absl::Seconds(10);

@@ -17,9 +17,13 @@ UploaderOptions UploaderOptionsFor(const BridgeConfig& c) {
   UploaderOptions o;
   o.target = c.target;
   // ValidateConfig read the files before the first upload; should they fail now, TLS with no
-  // trusted CA fails every call rather than falling back to plaintext.
-  auto credentials = ClientCredentials(c.tls);
-  o.credentials = credentials.ok() ? *credentials : grpc::SslCredentials(grpc::SslCredentialsOptions());
+  // trusted CA fails every call rather than falling back to plaintext (or to no token).
+  auto access = LoadClientAccess(c.tls, c.token_file);
+  if (access.ok()) {
+    o.access = std::move(*access);
+  } else {
+    o.access.credentials = grpc::SslCredentials(grpc::SslCredentialsOptions());
+  }
   o.connect_timeout = c.connect_timeout;
   o.upload_timeout = c.upload_timeout;
   o.chunk_bytes = c.chunk_bytes;

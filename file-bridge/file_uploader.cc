@@ -19,14 +19,12 @@
 namespace ingest::bridge {
 namespace {
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
-                                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const ClientAccess& access) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  if (!credentials) credentials = grpc::InsecureChannelCredentials();
-  return grpc::CreateCustomChannel(target, credentials, args);
+  return MakeClientChannel(target, access, args);
 }
 
 // The transport's error, as a few words for "cannot reach ... (<reason>)".
@@ -78,7 +76,7 @@ std::string DescribeStatus(const absl::Status& s) {
 
 FileUploader::FileUploader(UploaderOptions options)
     : options_(std::move(options)),
-      channel_(MakeChannel(options_.target, options_.credentials)),
+      channel_(MakeChannel(options_.target, options_.access)),
       stub_(v1::IngestService::NewStub(channel_)) {}
 
 bool FileUploader::cancelled() const {

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/client_access.h"
 #include "file-bridge/file_digest.h"
 #include "ingest/v1/ingest.grpc.pb.h"
 
@@ -39,7 +40,7 @@ struct UploadOutcome {
 
 struct UploaderOptions {
   std::string target;
-  std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
+  ClientAccess access;  // TLS and token; default: plaintext, no token
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration upload_timeout = absl::Minutes(10);
   size_t chunk_bytes = 64 * 1024;

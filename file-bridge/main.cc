@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   app.add_option("--upload-timeout", upload_timeout, "Deadline of one upload (then it is retried)")
       ->type_name("DURATION")
       ->capture_default_str();
-  ingest::AddClientTlsOptions(app, config.tls);
+  ingest::AddClientSecurityOptions(app, config.tls, config.token_file);
   app.add_flag("--json", config.json, "Print the summary as one JSON object");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")->capture_default_str();
 

@@ -16,6 +16,7 @@ namespace ingest::generator {
 
 struct GeneratorConfig {
   std::string target = "127.0.0.1:50051";  // ingest-server address, host:port
+  std::string token_file;                  // --token-file: the bearer token
   TlsFiles tls;                            // --tls-ca (TLS on), --tls-cert/--tls-key (mTLS)
   int events_per_batch = 10;
   uint64_t batches = 1;                        // per producer; ignored with `continuous`

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/client_access.h"
 #include "common/units.h"
 #include "generator-client/acked_log.h"
 #include "generator-client/catalog.h"
@@ -60,10 +61,10 @@ std::string Hint(const absl::Status& s) {
 
 // Producer k of `producers`.
 ProducerOptions OptionsFor(const GeneratorConfig& c, const std::string& id, uint64_t seed, size_t k,
-                           size_t producers, std::shared_ptr<grpc::ChannelCredentials> credentials) {
+                           size_t producers, const ClientAccess& access) {
   ProducerOptions o;
   o.target = c.target;
-  o.credentials = std::move(credentials);
+  o.access = access;
   o.producer_id = id;
   o.events_per_batch = c.events_per_batch;
   o.batches = c.continuous ? 0 : c.batches;
@@ -114,9 +115,9 @@ RunOutcome RunLoad(const GeneratorConfig& c, ProgressLine* progress) {
   if (absl::Status s = ValidateConfig(c); !s.ok()) {
     return {{}, kExitUnreachable, absl::StrCat("event-generator: ", s.message())};
   }
-  auto credentials = ClientCredentials(c.tls);
-  if (!credentials.ok())
-    return {{}, kExitUnreachable, absl::StrCat("event-generator: ", credentials.status().message())};
+  auto access = LoadClientAccess(c.tls, c.token_file);
+  if (!access.ok())
+    return {{}, kExitUnreachable, absl::StrCat("event-generator: ", access.status().message())};
   std::unique_ptr<AckedLog> acked_log;
   if (!c.acked_log.empty()) {
     auto opened = AckedLog::Open(c.acked_log);
@@ -132,8 +133,8 @@ RunOutcome RunLoad(const GeneratorConfig& c, ProgressLine* progress) {
   std::vector<std::unique_ptr<ProducerStream>> producers;
   for (size_t k = 0; k < ids.size(); ++k) {
     uint64_t seed = outcome.summary.seed ^ ((k + 1) * 0x9E3779B97F4A7C15ULL);
-    producers.push_back(std::make_unique<ProducerStream>(
-        OptionsFor(c, ids[k], seed, k, ids.size(), *credentials), Catalog::Default(), acked_log.get()));
+    producers.push_back(std::make_unique<ProducerStream>(OptionsFor(c, ids[k], seed, k, ids.size(), *access),
+                                                         Catalog::Default(), acked_log.get()));
   }
   const absl::Time start = absl::Now();
   std::vector<ProducerResult> results(producers.size());

@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   auto* target_option = app.add_option("--target", config.target, "ingest-server address host:port")
                             ->type_name("ADDR")
                             ->capture_default_str();
-  ingest::AddClientTlsOptions(app, config.tls);
+  ingest::AddClientSecurityOptions(app, config.tls, config.token_file);
   app.add_option("--events", config.events_per_batch, "Events per batch")->capture_default_str();
   app.add_option("--batches", config.batches, "Batches per producer (ignored with --continuous)")
       ->capture_default_str();

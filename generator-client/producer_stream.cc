@@ -30,16 +30,14 @@ std::string Describe(const grpc::Status& s) {
   return absl::StrCat(code, ": ", s.error_message());
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
-                                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target, const ClientAccess& access) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, absl::ToInt64Milliseconds(kMinBackoff));
   // Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: gRPC also takes it as the connect timeout, and 100 ms
   // made producers fail to connect to a busy server (64-256 producers at once).
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, absl::ToInt64Milliseconds(kMaxBackoff));
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one connection per producer
-  if (!credentials) credentials = grpc::InsecureChannelCredentials();
-  return grpc::CreateCustomChannel(target, credentials, args);
+  return MakeClientChannel(target, access, args);
 }
 
 }  // namespace
@@ -61,7 +59,7 @@ bool IsRetriable(grpc::StatusCode code) {
 
 ProducerStream::ProducerStream(ProducerOptions options, const Catalog& catalog, AckedLog* acked_log)
     : options_(std::move(options)),
-      channel_(MakeChannel(options_.target, options_.credentials)),
+      channel_(MakeChannel(options_.target, options_.access)),
       stream_events_(kStreamEventsMethod, grpc::internal::RpcMethod::BIDI_STREAMING, channel_),
       factory_(catalog, options_.seed, options_.invalid_ratio),
       buffers_(WireBufferPool::Create()),

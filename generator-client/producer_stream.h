@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/client_access.h"
 #include "generator-client/acked_log.h"
 #include "generator-client/batch_window.h"
 #include "generator-client/catalog.h"
@@ -32,7 +33,7 @@ namespace ingest::generator {
 
 struct ProducerOptions {
   std::string target;
-  std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
+  ClientAccess access;  // TLS and token; default: plaintext, no token
   std::string producer_id;
   int events_per_batch = 10;
   uint64_t batches = 1;                                  // 0: until StopSending()

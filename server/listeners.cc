@@ -1,5 +1,9 @@
 #include "server/listeners.h"
 
+#include <grpcpp/resource_quota.h>
+
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -17,12 +21,23 @@ std::string WithPort(const std::string& address, int port) {
 
 absl::StatusOr<GrpcListener> ListenGrpc(const std::string& role, const std::string& address,
                                         grpc::Service* service, const std::string& flag,
-                                        std::shared_ptr<grpc::ServerCredentials> credentials) {
+                                        const ListenerSettings& settings) {
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(address, std::move(credentials), &port);
+  builder.AddListeningPort(address, settings.credentials, &port);
   builder.RegisterService(service);
-  builder.SetMaxReceiveMessageSize(64 << 20);
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(std::min<uint64_t>(settings.max_message_bytes, INT32_MAX)));
+  grpc::ResourceQuota quota(absl::StrCat("ingest-server ", role));
+  quota.Resize(settings.max_memory);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             static_cast<int>(std::min<int64_t>(
+                                 absl::ToInt64Milliseconds(settings.max_connection_idle), INT32_MAX)));
   GrpcListener listener;
   listener.server = builder.BuildAndStart();
   if (!listener.server) {

@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "server/server.h"
+#include "server/server_access.h"
 #include "server/server_options.h"
 
 int main(int argc, char** argv) {
@@ -24,9 +25,14 @@ int main(int argc, char** argv) {
     std::cerr << "ingest-server: " << st.message() << "\n";
     return 2;
   }
-  if (auto st = ingest::server::CheckSecurity(config); !st.ok()) {
-    std::cerr << "ingest-server: " << st.message() << "\n";
-    return 2;
+  ingest::server::ServerAccess access;
+  if (!config.verify_checkpoints) {
+    auto loaded = ingest::server::LoadServerAccess(config);
+    if (!loaded.ok()) {
+      std::cerr << "ingest-server: " << loaded.status().message() << "\n";
+      return 2;
+    }
+    access = std::move(*loaded);
   }
-  return ingest::server::Run(config);
+  return ingest::server::Run(config, std::move(access));
 }

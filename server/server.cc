@@ -26,7 +26,8 @@
 
 namespace ingest::server {
 
-Server::Server(ServerConfig config) : config_(std::move(config)), started_at_(absl::Now()) {}
+Server::Server(ServerConfig config, ServerAccess access)
+    : config_(std::move(config)), access_(std::move(access)), started_at_(absl::Now()) {}
 
 Server::~Server() = default;
 
@@ -94,6 +95,9 @@ absl::Status Server::Assemble() {
     return absl::Status(st.code(),
                         absl::StrCat("cannot prepare ", uploads_dir, " for uploads: ", st.message()));
   }
+  p.tokens = access_.tokens;
+  const bool admin_unix = absl::StartsWith(config_.admin_listen, "unix:");  // trusted by its permissions
+  p.limits = std::make_unique<CallLimits>(config_.limits);
   p.ingest_service = std::make_unique<IngestServiceImpl>(IntakeContextOf(config_, p, uploads_dir));
   p.state =
       StateSources{p.batcher.get(),          p.writer.get(), p.log.get(),   p.budget.get(), &p.streams,
@@ -108,7 +112,8 @@ absl::Status Server::Assemble() {
                                                                     {},
                                                                     p.state,
                                                                     &p.metrics,
-                                                                    p.reader.get()});
+                                                                    p.reader.get(),
+                                                                    admin_unix ? nullptr : p.tokens.get()});
   return absl::OkStatus();
 }
 
@@ -118,9 +123,27 @@ absl::Status Server::Serve() {
   p.batcher->Start();
   p.probe->Start();
   RETURN_IF_ERROR(Listen());
-  while (!stop_.WaitFor(absl::Seconds(3600))) {
-  }
+  stop_.OnHangup([this] { RereadTokens(); });
+  while (!stop_.WaitFor(absl::Seconds(1))) p.limits->EndIdleStreams(absl::Now());
   return absl::OkStatus();
+}
+
+void Server::RereadTokens() {
+  auto log = Logger("server");
+  if (!access_.tokens) {
+    log->info("received SIGHUP: no --auth-tokens file to re-read");
+    return;
+  }
+  absl::StatusOr<size_t> count = access_.tokens->Reload();
+  if (!count.ok()) {
+    log->error("received SIGHUP: cannot re-read the token file ({}); the tokens in force stay",
+               count.status().message());
+    return;
+  }
+  log->info(
+      "received SIGHUP: re-read the token file {}: {} tokens in force; calls whose token was removed or "
+      "changed are refused from their next message",
+      access_.tokens->path(), *count);
 }
 
 absl::Status Server::Listen() {
@@ -129,11 +152,14 @@ absl::Status Server::Listen() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   // TLS on the ingest listener and a TCP admin listener; a unix socket is guarded by its file
   // permissions (contract, "Security").
-  ASSIGN_OR_RETURN(auto tls, ServerCredentials(config_.tls));
-  const bool admin_unix = absl::StartsWith(config_.admin_listen, "unix:");
-  ASSIGN_OR_RETURN(p.ingest, ListenGrpc("ingest", config_.listen, p.ingest_service.get(), "--listen", tls));
-  ASSIGN_OR_RETURN(p.admin, ListenGrpc("admin", config_.admin_listen, p.admin_service.get(), "--admin-listen",
-                                       admin_unix ? grpc::InsecureServerCredentials() : tls));
+  ListenerSettings settings{access_.tls, config_.max_message_bytes, config_.max_grpc_memory,
+                            config_.limits.stream_idle_timeout};
+  ASSIGN_OR_RETURN(p.ingest,
+                   ListenGrpc("ingest", config_.listen, p.ingest_service.get(), "--listen", settings));
+  if (absl::StartsWith(config_.admin_listen, "unix:"))
+    settings.credentials = grpc::InsecureServerCredentials();
+  ASSIGN_OR_RETURN(
+      p.admin, ListenGrpc("admin", config_.admin_listen, p.admin_service.get(), "--admin-listen", settings));
   std::vector<std::pair<std::string, std::string>> listeners = {{"ingest", p.ingest.address},
                                                                 {"admin", p.admin.address}};
   if (!config_.metrics_listen.empty()) {
@@ -186,13 +212,13 @@ void Server::Drain() {
   log->info("stopped: last committed batch {}", p.writer->Stats().last_committed_id);
 }
 
-int Run(const ServerConfig& config) {
+int Run(const ServerConfig& config, ServerAccess access) {
   if (config.verify_checkpoints) {
     absl::Status st = DurableLog::Verify(config.checkpoint_dir, std::cout);
     if (!st.ok()) std::cout << "ingest-server: " << st.message() << "\n";
     return st.ok() ? 0 : 1;
   }
-  return Server(config).Run();
+  return Server(config, std::move(access)).Run();
 }
 
 }  // namespace ingest::server

@@ -1,7 +1,7 @@
 // Server: ingest-server's life in three steps. Recover: the server id, the database schema, and
 // every batch the log holds that PostgreSQL does not. Serve: the writer, the window, the probe
-// and the listeners, until SIGTERM or SIGINT. Drain: refuse new work, commit and ack what was
-// received, close the listeners.
+// and the listeners, until SIGTERM or SIGINT (SIGHUP re-reads the token file). Drain: refuse new work, commit
+// and ack what was received, close the listeners.
 #pragma once
 
 #include <atomic>
@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/listeners.h"
+#include "server/server_access.h"
 #include "server/server_config.h"
 #include "server/stop_signal.h"
 
@@ -21,7 +22,7 @@ struct ServerParts;
 
 class Server {
  public:
-  explicit Server(ServerConfig config);
+  Server(ServerConfig config, ServerAccess access);
   ~Server();
 
   // The process exit code: 0 after a clean drain (or a stop signal before serving began), 1 when
@@ -33,9 +34,12 @@ class Server {
   absl::Status Assemble();  // the writer, the window, the intake and admin services
   absl::Status Serve();     // threads and listeners; returns once a stop signal arrives
   absl::Status Listen();    // the ingest, admin and metrics listeners, and the ready file
-  void Drain();             // refuse new work, commit what was received, close the listeners
+  void Drain();
+  void
+  RereadTokens();  // on SIGHUP             // refuse new work, commit what was received, close the listeners
 
   const ServerConfig config_;
+  const ServerAccess access_;
   StopSignal stop_;
   const absl::Time started_at_;
   std::string server_id_;
@@ -43,7 +47,7 @@ class Server {
   std::atomic<bool> draining_{false};
 };
 
-// Server(config).Run(), or --verify-checkpoints.
-int Run(const ServerConfig& config);
+// Server(config, access).Run(), or --verify-checkpoints.
+int Run(const ServerConfig& config, ServerAccess access);
 
 }  // namespace ingest::server

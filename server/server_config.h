@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "common/tls_credentials.h"
+#include "server/access/call_limits.h"
 #include "server/model/ack_mode.h"
 
 namespace ingest::server {
@@ -17,6 +18,12 @@ struct ServerConfig {
   // --tls-cert/--tls-key (TLS on the ingest listener and a TCP admin listener) and
   // --tls-client-ca (mTLS: `ca` is the CA client certificates must chain to).
   TlsFiles tls;
+  std::string auth_tokens;  // --auth-tokens: bearer tokens required; empty: none
+  // Limits on every input (contract, "Security").
+  uint64_t max_message_bytes = 16ull << 20;
+  uint64_t max_request_events = 100000;
+  CallLimitsConfig limits;                     // open streams, per peer, uploads; the idle timeout
+  uint64_t max_grpc_memory = 1ull << 30;       // gRPC's resource quota
   bool allow_insecure = false;                 // plaintext on an address other machines can reach
   std::string db = "dbname=ecommerce_events";  // libpq conninfo; PG* variables and PGPASSFILE fill gaps
   absl::Duration trigger = absl::Seconds(10);

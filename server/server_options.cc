@@ -41,6 +41,10 @@ void AddListenerOptions(CLI::App& app, ServerConfig& c) {
   app.add_option("--tls-key", c.tls.key, "PEM private key of --tls-cert")->type_name("FILE");
   app.add_option("--tls-client-ca", c.tls.ca, "PEM CA: clients must present a certificate it signed (mTLS)")
       ->type_name("FILE");
+  app.add_option("--auth-tokens", c.auth_tokens,
+                 "token file (lines TOKEN PRODUCER_PREFIX [admin]): every ingest call needs a bearer token, "
+                 "the admin API an admin one unless on a unix socket; re-read on SIGHUP")
+      ->type_name("FILE");
   app.add_flag("--allow-insecure", c.allow_insecure,
                "serve plaintext on an address other machines can reach (refused without it when TLS is off)");
   app.add_option("--db", c.db,
@@ -54,6 +58,28 @@ void AddListenerOptions(CLI::App& app, ServerConfig& c) {
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+}
+
+void AddLimitOptions(CLI::App& app, ServerConfig& c) {
+  AddParsed(app, "--max-message-bytes", &c.max_message_bytes, "16MiB", ParseSize,
+            "largest gRPC message taken (one EventBatch, one FileChunk)");
+  app.add_option("--max-request-events", c.max_request_events, "most events one EventBatch may carry")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-streams", c.limits.max_streams, "most StreamEvents calls open at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-streams-per-peer", c.limits.max_streams_per_peer,
+                 "most StreamEvents calls open at once from one client address")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-uploads", c.limits.max_uploads, "most UploadFile calls in progress at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  AddParsed(app, "--stream-idle-timeout", &c.limits.stream_idle_timeout, "10m", ParseDuration,
+            "end a stream (UNAVAILABLE) that sent no message for this long");
+  AddParsed(app, "--max-grpc-memory", &c.max_grpc_memory, "1GiB", ParseSize,
+            "ceiling on the memory gRPC holds for connections and messages (a gRPC resource quota)");
 }
 
 void AddBatchOptions(CLI::App& app, ServerConfig& c) {
@@ -116,25 +142,10 @@ void AddDurabilityOptions(CLI::App& app, ServerConfig& c) {
 
 }  // namespace
 
-absl::Status CheckSecurity(const ServerConfig& config) {
-  if (absl::Status st = CheckTlsFlags(config.tls, "server"); !st.ok()) return st;
-  if (auto credentials = ServerCredentials(config.tls); !credentials.ok()) return credentials.status();
-  if (!config.tls.cert.empty() || config.allow_insecure) return absl::OkStatus();
-  for (const auto& [flag, address] : {std::pair<std::string, std::string>{"--listen", config.listen},
-                                      {"--admin-listen", config.admin_listen}}) {
-    if (!IsLocalOnly(address)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          flag, " ", address,
-          " can be reached from other machines and TLS is off: pass --tls-cert and --tls-key, or "
-          "--allow-insecure to serve plaintext anyway"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 void AddServerOptions(CLI::App& app, ServerConfig& config) {
   app.set_config("--config", "", "read options from this TOML/INI file (key = value, names without --)");
   AddListenerOptions(app, config);
+  AddLimitOptions(app, config);
   AddBatchOptions(app, config);
   AddDurabilityOptions(app, config);
 }

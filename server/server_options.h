@@ -11,8 +11,4 @@ namespace ingest::server {
 // Adds every option to `app`; parsing fills `config`.
 void AddServerOptions(CLI::App& app, ServerConfig& config);
 
-// What is wrong with the TLS options, or a plaintext listener on an address other machines can
-// reach without --allow-insecure (contract, "Security"); reads the PEM files once to check them.
-absl::Status CheckSecurity(const ServerConfig& config);
-
 }  // namespace ingest::server

@@ -14,18 +14,31 @@ StopSignal::StopSignal() {
   sigemptyset(&set_);
   sigaddset(&set_, SIGTERM);
   sigaddset(&set_, SIGINT);
+  sigaddset(&set_, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set_, nullptr);
 }
 
 bool StopSignal::WaitFor(absl::Duration timeout) {
   if (received_) return true;
-  timespec ts = absl::ToTimespec(timeout);
-  int sig = sigtimedwait(&set_, nullptr, &ts);
-  if (sig > 0) {
-    received_ = true;
-    Logger("server")->info("received {}, draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    timespec ts = absl::ToTimespec(std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    const int sig = sigtimedwait(&set_, nullptr, &ts);
+    if (sig == SIGHUP) {
+      if (on_hangup_) {
+        on_hangup_();
+      } else {
+        Logger("server")->info("received SIGHUP before serving; nothing to re-read yet");
+      }
+      if (absl::Now() < deadline) continue;
+      return false;
+    }
+    if (sig > 0) {
+      received_ = true;
+      Logger("server")->info("received {}, draining", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    return received_;
   }
-  return received_;
 }
 
 absl::Status RetryUntilOk(const std::string& what, StopSignal& stop,

@@ -1,4 +1,5 @@
-// StopSignal: SIGTERM and SIGINT, blocked in every thread and waited for by the main thread; and
+// StopSignal: SIGTERM and SIGINT, blocked in every thread and waited for by the main thread, which
+// also takes SIGHUP (the hangup action, e.g. re-reading the token file, runs on it); and
 // RetryUntilOk, which retries a start-up step until it succeeds or a stop signal arrives.
 #pragma once
 
@@ -16,11 +17,15 @@ class StopSignal {
  public:
   // Blocks the signals in the calling thread and in every thread it starts afterwards.
   StopSignal();
-  // True when a stop signal arrived within `timeout` (or earlier).
+  // True when a stop signal arrived within `timeout` (or earlier). A SIGHUP meanwhile runs the
+  // hangup action and the wait goes on.
   bool WaitFor(absl::Duration timeout);
+  // What SIGHUP does from now on (until set, it is logged and ignored).
+  void OnHangup(std::function<void()> action) { on_hangup_ = std::move(action); }
 
  private:
   sigset_t set_;
+  std::function<void()> on_hangup_;
   bool received_ = false;
 };
 

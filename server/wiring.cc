@@ -79,6 +79,9 @@ IngestContext IntakeContextOf(const ServerConfig& config, ServerParts& p, const 
   ctx.uploads_dir = uploads_dir;
   ctx.max_upload_bytes = config.max_upload_bytes;
   ctx.uploads = p.uploads.get();
+  ctx.tokens = p.tokens.get();
+  ctx.limits = p.limits.get();
+  ctx.max_request_events = config.max_request_events;
   return ctx;
 }
 

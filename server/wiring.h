@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "server/access/authenticator.h"
+#include "server/access/call_limits.h"
 #include "server/admin/admin_service.h"
 #include "server/admin/server_state.h"
 #include "server/admin/state_collector.h"
@@ -49,6 +51,8 @@ struct ServerParts {
   std::unique_ptr<WorkerPool> loads;    // producers' state from PostgreSQL, off the RPC threads
   std::unique_ptr<WorkerPool> uploads;  // uploads' disk work and ingestion (--upload-workers)
   StateSources state;
+  std::shared_ptr<Authenticator> tokens;  // --auth-tokens; null: none
+  std::unique_ptr<CallLimits> limits;     // open streams and uploads
   std::unique_ptr<IngestServiceImpl> ingest_service;
   std::unique_ptr<AdminServiceImpl> admin_service;
   // The /metrics gauges; the exposer holds only a weak pointer to it.

@@ -32,8 +32,16 @@ constexpr absl::Duration kDeadlineMargin = absl::Milliseconds(500);
 
 }  // namespace
 
-grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+grpc::Status AdminServiceImpl::Authorize(const grpc::ServerContext& call) const {
+  if (ctx_.tokens == nullptr) return grpc::Status::OK;
+  absl::Status st = ctx_.tokens->AuthenticateAdmin(call.client_metadata());
+  if (!st.ok()) ctx_.metrics->Refused(st);
+  return ToGrpcStatus(st);
+}
+
+grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext* call, const v1::GetStatusRequest*,
                                          v1::GetStatusResponse* out) {
+  if (grpc::Status denied = Authorize(*call); !denied.ok()) return denied;
   const absl::Time now = absl::Now();
   out->set_version(ctx_.version);
   out->set_server_id(ctx_.server_id);
@@ -82,30 +90,35 @@ grpc::Status AdminServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStat
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::ListBatches(grpc::ServerContext*, const v1::ListBatchesRequest* req,
+grpc::Status AdminServiceImpl::ListBatches(grpc::ServerContext* call, const v1::ListBatchesRequest* req,
                                            v1::ListBatchesResponse* out) {
+  if (grpc::Status denied = Authorize(*call); !denied.ok()) return denied;
   return Answer(ctx_.reader->ListBatches(Limit(req->limit(), kDefaultListLimit, kMaxListLimit)), out);
 }
 
-grpc::Status AdminServiceImpl::ListProducers(grpc::ServerContext*, const v1::ListProducersRequest* req,
+grpc::Status AdminServiceImpl::ListProducers(grpc::ServerContext* call, const v1::ListProducersRequest* req,
                                              v1::ListProducersResponse* out) {
+  if (grpc::Status denied = Authorize(*call); !denied.ok()) return denied;
   const uint32_t limit = Limit(req->limit(), kDefaultProducerLimit, kMaxListLimit);
   return Answer(server::ListProducers(limit, *ctx_.reader, *ctx_.state.producers, *ctx_.state.streams), out);
 }
 
-grpc::Status AdminServiceImpl::ListRejections(grpc::ServerContext*, const v1::ListRejectionsRequest* req,
+grpc::Status AdminServiceImpl::ListRejections(grpc::ServerContext* call, const v1::ListRejectionsRequest* req,
                                               v1::ListRejectionsResponse* out) {
+  if (grpc::Status denied = Authorize(*call); !denied.ok()) return denied;
   const uint32_t limit = Limit(req->limit(), kDefaultListLimit, kMaxRowListLimit);
   return Answer(ctx_.reader->ListRejections(limit, req->code()), out);
 }
 
-grpc::Status AdminServiceImpl::ListFiles(grpc::ServerContext*, const v1::ListFilesRequest* req,
+grpc::Status AdminServiceImpl::ListFiles(grpc::ServerContext* call, const v1::ListFilesRequest* req,
                                          v1::ListFilesResponse* out) {
+  if (grpc::Status denied = Authorize(*call); !denied.ok()) return denied;
   return Answer(ctx_.reader->ListFiles(Limit(req->limit(), kDefaultListLimit, kMaxRowListLimit)), out);
 }
 
 grpc::Status AdminServiceImpl::WhereIsEvent(grpc::ServerContext* call, const v1::WhereIsEventRequest* req,
                                             v1::WhereIsEventResponse* out) {
+  if (grpc::Status denied = Authorize(*call); !denied.ok()) return denied;
   const std::string& id = req->event_id();
   const absl::Time deadline = absl::FromChrono(call->deadline()) - kDeadlineMargin;
   EventLookups lookups{ctx_.server_id, [&] { return ctx_.state.batcher->FindEvent(id); },
@@ -119,6 +132,7 @@ grpc::Status AdminServiceImpl::WhereIsEvent(grpc::ServerContext* call, const v1:
 
 grpc::Status AdminServiceImpl::Flush(grpc::ServerContext* call, const v1::FlushRequest*,
                                      v1::FlushResponse* out) {
+  if (grpc::Status denied = Authorize(*call); !denied.ok()) return denied;
   const uint64_t committed_before = ctx_.state.writer->Stats().last_committed_id;
   const uint64_t target = ctx_.state.batcher->SealNow();
   if (target <= committed_before) {

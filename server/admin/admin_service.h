@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ingest/v1/admin.grpc.pb.h"
+#include "server/access/authenticator.h"
 #include "server/admin/server_state.h"
 #include "server/observability/metrics.h"
 #include "server/sink/postgres_reader.h"
@@ -24,8 +25,10 @@ struct AdminContext {
   AckMode ack_mode;
   std::vector<std::pair<std::string, std::string>> listeners;  // role, address
   StateSources state;  // the window, writer, log and intake GetStatus reads
-  const Metrics* metrics;
+  Metrics* metrics;
   PostgresReader* reader;
+  // --auth-tokens on a TCP admin listener: every call needs an admin token; null: none needed.
+  const Authenticator* tokens = nullptr;
 };
 
 class AdminServiceImpl final : public v1::AdminService::Service {
@@ -51,6 +54,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   grpc::Status Flush(grpc::ServerContext*, const v1::FlushRequest*, v1::FlushResponse*) override;
 
  private:
+  // OK when tokens are off, or the call's token is marked admin; else the refusal, counted.
+  grpc::Status Authorize(const grpc::ServerContext& call) const;
+
   absl::Mutex mu_;  // guards ctx_.listeners, set once the listeners are bound
   AdminContext ctx_;
 };

@@ -1,7 +1,5 @@
 #include "server/intake/event_stream.h"
 
-#include <grpcpp/impl/codegen/proto_utils.h>  // SerializationTraits for the raw ack
-
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -14,13 +12,6 @@
 #include "server/observability/log_rate.h"
 
 namespace ingest::server {
-namespace {
-
-// Batches received but not yet acked before the stream stops reading.
-constexpr size_t kMaxUnackedBatches = 256;
-
-}  // namespace
-
 struct EventStream::Message {
   std::vector<grpc::Slice> slices;  // hold the bytes that `bytes` views
   std::string joined;               // the slices joined, when there were several
@@ -45,50 +36,47 @@ struct EventStream::Message {
   }
 };
 
-uint64_t EventStream::Shared::Reserve() {
-  slots.emplace_back();
-  return first_slot + slots.size() - 1;
-}
-
-void EventStream::Shared::Fill(uint64_t slot, const v1::BatchAck& ack) {
-  absl::MutexLock lock(&mu);
-  if (slot < first_slot || slot - first_slot >= slots.size()) return;
-  slots[slot - first_slot] = ack;
-  Pump();
-}
-
-void EventStream::Shared::Pump() {
-  if (finished || reactor == nullptr) return;
-  if (!write_in_flight && !slots.empty() && slots.front().has_value()) {
-    bool own_buffer = false;
-    writing.Clear();  // the previous ack is sent; the serializer needs an empty buffer
-    grpc::SerializationTraits<v1::BatchAck>::Serialize(*slots.front(), &writing, &own_buffer);
-    slots.pop_front();
-    ++first_slot;
-    write_in_flight = true;
-    reactor->StartWrite(&writing);
-  }
-  if (!reads_done && !read_in_flight && !log_paused && slots.size() < kMaxUnackedBatches) {
-    read_in_flight = true;
-    reactor->StartRead(&reactor->request_);
-  }
-  if (reads_done && slots.empty() && !write_in_flight) FinishNow(final_status);
-}
-
-void EventStream::Shared::FinishNow(const grpc::Status& status) {
-  if (finished || reactor == nullptr) return;
-  finished = true;
-  if (metrics != nullptr) metrics->RpcEnded("StreamEvents", status.error_code());
-  AddRetryHint(reactor->call_, status);
-  reactor->Finish(status);
-}
-
 EventStream::EventStream(const IngestContext& ctx, grpc::CallbackServerContext* call)
     : ctx_(ctx), peer_(call->peer()), call_(call), shared_(std::make_shared<Shared>()) {
+  const grpc::Status opened = Open();
   absl::MutexLock lock(&shared_->mu);
   shared_->reactor = this;
   shared_->metrics = ctx_.metrics;
+  if (!opened.ok()) {
+    if (opened.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      call_->AddTrailingMetadata("retry-after-ms", "1000");  // a place may free up: worth a retry
+    }
+    shared_->FinishNow(opened);
+    return;
+  }
   shared_->Pump();
+}
+
+grpc::Status EventStream::Open() {
+  grant_ = Grant::Open();
+  absl::Status st;
+  if (ctx_.tokens != nullptr) {
+    auto grant = ctx_.tokens->Authenticate(call_->client_metadata());
+    if (grant.ok()) grant_ = std::move(*grant);
+    st = grant.status();
+  }
+  if (st.ok() && ctx_.limits != nullptr) {
+    auto ticket = ctx_.limits->OpenStream(peer_, absl::Now(), IdleEnd());
+    if (ticket.ok()) ticket_ = std::move(*ticket);
+    st = ticket.status();
+  }
+  if (!st.ok()) ctx_.metrics->Refused(st);
+  return ToGrpcStatus(st);
+}
+
+CallLimits::EndIdle EventStream::IdleEnd() {
+  return [weak = std::weak_ptr<Shared>(shared_), metrics = ctx_.metrics](const std::string& message) {
+    auto s = weak.lock();
+    if (!s) return;
+    absl::Status idle = absl::UnavailableError(message);
+    metrics->Refused(idle);
+    s->End(ToGrpcStatus(idle), true);
+  };
 }
 
 void EventStream::OnReadDone(bool ok) {
@@ -98,6 +86,7 @@ void EventStream::OnReadDone(bool ok) {
     EndAfterAcks(grpc::Status::OK);
     return;
   }
+  if (ticket_) ticket_->Busy();
   auto message = Message::Read(request_);
   if (!message.ok()) {
     Continue(ToGrpcStatus(message.status()));
@@ -147,6 +136,10 @@ grpc::Status EventStream::BindProducer(const std::string& producer) {
             "producer_id is empty: every EventBatch needs the producer's stable id"};
   }
   if (producer_id_.empty()) {
+    if (absl::Status allowed = grant_->Check("producer_id", producer); !allowed.ok()) {
+      ctx_.metrics->Refused(allowed);
+      return ToGrpcStatus(allowed);
+    }
     producer_id_ = producer;
     std::weak_ptr<Shared> weak = shared_;
     ctx_.streams->Attach(producer_id_, this, peer_, [weak](const grpc::Status& status, bool after_acks) {
@@ -160,8 +153,24 @@ grpc::Status EventStream::BindProducer(const std::string& producer) {
   return grpc::Status::OK;
 }
 
+grpc::Status EventStream::Allowed(const ReceivedBatch& received) {
+  absl::Status st;
+  if (grant_->revoked()) {
+    st = absl::UnauthenticatedError(
+        "the stream's token was removed from the server's --auth-tokens file (or what it allows changed); "
+        "reconnect with a valid token");
+  } else if (static_cast<uint64_t>(received.events_size()) > ctx_.max_request_events) {
+    st = absl::ResourceExhaustedError(absl::StrCat("the batch carries ", received.events_size(),
+                                                   " events, more than the limit (--max-request-events ",
+                                                   ctx_.max_request_events, "); send smaller batches"));
+  }
+  if (!st.ok()) ctx_.metrics->Refused(st);
+  return ToGrpcStatus(st);
+}
+
 grpc::Status EventStream::Process(const Message& message) {
   const ReceivedBatch& received = message.received;
+  if (grpc::Status allowed = Allowed(received); !allowed.ok()) return allowed;
   const std::string& producer = received.producer_id;
   if (grpc::Status bound = BindProducer(producer); !bound.ok()) return bound;
   const uint64_t seq = received.sequence;
@@ -217,18 +226,6 @@ void EventStream::EndAfterAcks(const grpc::Status& status) {
     }
   }
   shared_->End(status, true);
-}
-
-void EventStream::Shared::End(const grpc::Status& status, bool after_acks) {
-  absl::MutexLock lock(&mu);
-  if (!after_acks) {
-    FinishNow(status);
-    return;
-  }
-  if (reads_done) return;
-  reads_done = true;
-  final_status = status;
-  Pump();
 }
 
 void EventStream::OnWriteDone(bool ok) {

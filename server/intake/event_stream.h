@@ -2,7 +2,8 @@
 // write-ahead log keeps as they are), admits it through the producer's sequence rules, hands new
 // ones to the window, and writes one ack per batch in arrival order as each becomes durable.
 // It stops reading — so HTTP/2 flow control pushes back on the producer — while 256 batches
-// wait for their acks or while the log is over its budget. The first batch of a producer whose
+// wait for their acks or while the log is over its budget. Before its first read, the call's token
+// and the stream limits are checked (server/access/). The first batch of a producer whose
 // state is not in memory is processed on the loads pool, as that state comes from PostgreSQL.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "ingest/v1/ingest.pb.h"
 #include "server/intake/ingest_context.h"
+#include "server/model/received_batch.h"
 
 namespace ingest::server {
 
@@ -56,6 +58,12 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
 
   struct Message;  // one batch as read: its bytes, kept alive, and what they parse to
 
+  // The call's token and a place under the stream limits; an error refuses the call unread.
+  grpc::Status Open();
+  // Ends the stream, once its batches are acked, when it idled past --stream-idle-timeout.
+  CallLimits::EndIdle IdleEnd();
+  // The token still in force and the batch within --max-request-events.
+  grpc::Status Allowed(const ReceivedBatch& received);
   // Admits the batch and hands it on; an error ends the stream.
   grpc::Status Process(const Message& message);
   // The stream's producer is the first batch's; a batch naming another is refused.
@@ -72,6 +80,8 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
   grpc::CallbackServerContext* call_;
   std::shared_ptr<Shared> shared_;
   grpc::ByteBuffer request_;
+  std::shared_ptr<const Grant> grant_;                // what the call's token allows
+  std::unique_ptr<CallLimits::StreamTicket> ticket_;  // its place under the limits; null without limits
   std::string producer_id_;   // set by the first batch; written and read by one batch at a time
   std::atomic<int> refs_{1};  // gRPC's until OnDone, plus one per job queued on ctx_.loads
 };

@@ -121,4 +121,21 @@ absl::StatusOr<v1::UploadResult> ReadUploadedFile(const UploadedFile& file, absl
   return result;
 }
 
+absl::Status CheckEventIds(const UploadedFile& file, absl::Time now,
+                           const std::function<absl::Status(absl::string_view event_id)>& allowed) {
+  std::ifstream in(file.path, std::ios::binary);
+  if (!in) return absl::InternalError(absl::StrCat("cannot open the received file ", file.path));
+  csv::CsvReader reader(in);
+  if (!reader.ReadHeader().ok()) return absl::OkStatus();  // the file's reading reports it
+  csv::CsvRow row;
+  while (reader.Next(&row, now)) {
+    if (row.event.event_id().empty()) continue;
+    if (absl::Status st = allowed(row.event.event_id()); !st.ok()) {
+      return absl::Status(st.code(), absl::StrCat(file.file_name, " line ", row.line, ": ", st.message(),
+                                                  "; nothing of the file was stored"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace ingest::server

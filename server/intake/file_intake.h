@@ -32,4 +32,10 @@ inline constexpr size_t kFilePartRows = 5000;
 absl::StatusOr<v1::UploadResult> ReadUploadedFile(const UploadedFile& file, absl::Time now,
                                                   const EmitPart& emit, size_t part_rows = kFilePartRows);
 
+// OK when `allowed` takes every event_id of the file (rows invalid otherwise included); else its
+// error for the first one that it refuses, prefixed with the file name and line. A pass of its own
+// before any part is emitted, so that a refused file stores nothing.
+absl::Status CheckEventIds(const UploadedFile& file, absl::Time now,
+                           const std::function<absl::Status(absl::string_view event_id)>& allowed);
+
 }  // namespace ingest::server

@@ -8,6 +8,8 @@
 #include "absl/status/statusor.h"
 #include "common/clock.h"
 #include "ingest/v1/ingest.pb.h"
+#include "server/access/authenticator.h"
+#include "server/access/call_limits.h"
 #include "server/batching/micro_batcher.h"
 #include "server/durability/log_budget.h"
 #include "server/intake/file_registry.h"
@@ -28,6 +30,11 @@ struct IngestContext {
   AckMode ack_mode = AckMode::kDurable;  // --ack: when a batch or file is answered
   // --wal-max-bytes: while it is exceeded streams stop reading; null means no budget.
   LogBudget* budget = nullptr;
+  // --auth-tokens: each call's bearer token is checked before its first message; null: none needed.
+  Authenticator* tokens = nullptr;
+  // Open streams and uploads, and the streams' idle clock; null: no limits (unit tests).
+  CallLimits* limits = nullptr;
+  uint64_t max_request_events = 100000;  // --max-request-events
   // Loads a new producer's state from PostgreSQL off the RPC threads; null: on the caller's thread.
   WorkerPool* loads = nullptr;
 

@@ -56,7 +56,28 @@ void AddRefused(const std::vector<RejectedRow>& refused, v1::UploadResult& resul
 
 FileUpload::FileUpload(const IngestContext& ctx, grpc::CallbackServerContext* call, v1::UploadResult* result)
     : ctx_(ctx), call_(call), result_(result), spool_(ctx.uploads_dir, ctx.max_upload_bytes) {
+  if (absl::Status st = Open(); !st.ok()) {
+    ctx_.metrics->Refused(st);
+    if (absl::IsResourceExhausted(st)) call_->AddTrailingMetadata("retry-after-ms", "1000");
+    End(ToGrpcStatus(st));
+    return;
+  }
   StartRead(&chunk_);
+}
+
+absl::Status FileUpload::Open() {
+  grant_ = Grant::Open();
+  if (ctx_.tokens != nullptr) {
+    auto grant = ctx_.tokens->Authenticate(call_->client_metadata());
+    if (!grant.ok()) return grant.status();
+    grant_ = std::move(*grant);
+  }
+  if (ctx_.limits != nullptr) {
+    auto ticket = ctx_.limits->OpenUpload();
+    if (!ticket.ok()) return ticket.status();
+    ticket_ = std::move(*ticket);
+  }
+  return absl::OkStatus();
 }
 
 void FileUpload::OnReadDone(bool ok) {
@@ -76,6 +97,7 @@ void FileUpload::Receive() {
   } else {
     st = spool_.Append(chunk_.data());
   }
+  if (absl::IsResourceExhausted(st)) ctx_.metrics->Refused(st);  // over --max-upload-bytes
   if (!st.ok()) return End(ToGrpcStatus(st));
   StartRead(&chunk_);  // the last touch: the next chunk may arrive on another thread at once
 }
@@ -147,6 +169,17 @@ grpc::Status FileUpload::IngestParts(const std::string& sha256) {
     return AppendForAck(*ctx_.batcher, ctx_.ack_mode, std::move(item), body, std::move(callbacks));
   };
   UploadedFile file{spool_.path(), spool_.header().file_name(), sha256, spool_.received()};
+  if (grant_->prefix() != "*") {
+    absl::Status allowed = CheckEventIds(file, ctx_.clock->Now(), [this](absl::string_view id) {
+      return grant_->revoked()
+                 ? absl::UnauthenticatedError("the upload's token was removed from --auth-tokens")
+                 : grant_->Check("event_id", id);
+    });
+    if (!allowed.ok()) {
+      ctx_.metrics->Refused(allowed);
+      return ToGrpcStatus(allowed);
+    }
+  }
   auto result = ReadUploadedFile(file, ctx_.clock->Now(), emit);
   if (!result.ok()) return ToGrpcStatus(result.status());
   absl::Status failure;

@@ -3,7 +3,8 @@
 // and then asks for the next one, so the client is held back by flow control while the pool is
 // busy. After the last chunk, the same pool checks the size and sha256, answers a duplicate from
 // the file registry or ingested_files, else reads the CSV into window parts (each a log record,
-// see file_intake.h) and returns the UploadResult once every part is durable.
+// see file_intake.h) and returns the UploadResult once every part is durable. Before its first
+// read, the call's token and the upload limit are checked (server/access/).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -25,6 +26,8 @@ class FileUpload final : public grpc::ServerReadReactor<v1::FileChunk> {
   void OnDone() override;
 
  private:
+  // The call's token and a place under --max-uploads; an error refuses the call unread.
+  absl::Status Open();
   // On the uploads pool: one chunk into the spool, then the next read.
   void Receive();
   absl::Status ReceiveHeader();
@@ -40,6 +43,8 @@ class FileUpload final : public grpc::ServerReadReactor<v1::FileChunk> {
   v1::UploadResult* result_;
   v1::FileChunk chunk_;
   UploadSpool spool_;
+  std::shared_ptr<const Grant> grant_;                // what the call's token allows
+  std::unique_ptr<CallLimits::UploadTicket> ticket_;  // its place under --max-uploads; null without limits
 };
 
 }  // namespace ingest::server

@@ -59,6 +59,9 @@ Metrics::Metrics()
                              "Finished UploadFile calls by result: ingested, duplicate or refused.")),
       rpcs_handled_(CounterFamily(*registry_, "ingest_rpcs_handled_total",
                                   "StreamEvents and UploadFile calls ended, by gRPC status code.")),
+      refused_(CounterFamily(
+          *registry_, "ingest_calls_refused_total",
+          "Calls and stream batches refused by tokens or limits, by reason (the limit's flag).")),
       batches_committed_(CounterFamily(*registry_, "ingest_batches_committed_total",
                                        "Micro-batches committed to PostgreSQL.")
                              .Add({})),
@@ -83,6 +86,10 @@ Metrics::Metrics()
   for (const char* result : {"ingested", "duplicate", "refused"}) uploads_.Add({{"result", result}});
   for (const char* result : {"inserted", "updated", "rejected", "refused"})
     rows_written_.Add({{"result", result}});
+  for (const char* reason :
+       {"unauthenticated", "permission_denied", "max_message_bytes", "max_request_events", "max_streams",
+        "max_streams_per_peer", "max_uploads", "max_upload_bytes", "stream_idle_timeout"})
+    refused_.Add({{"reason", reason}});
 }
 
 prometheus::Counter& Metrics::SourceCounter(prometheus::Family<prometheus::Counter>& family, Source source) {
@@ -114,6 +121,20 @@ void Metrics::UploadEnded(const std::string& result) { uploads_.Add({{"result", 
 void Metrics::RpcEnded(const std::string& rpc, int code) {
   rpcs_handled_.Add({{"rpc", rpc}, {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(code))}})
       .Increment();
+}
+
+void Metrics::Refused(const absl::Status& status) {
+  std::string reason = "other";
+  if (absl::IsUnauthenticated(status)) {
+    reason = "unauthenticated";
+  } else if (absl::IsPermissionDenied(status)) {
+    reason = "permission_denied";
+  } else if (const size_t flag = status.message().find("(--"); flag != absl::string_view::npos) {
+    absl::string_view rest = status.message().substr(flag + 3);
+    reason = std::string(rest.substr(0, rest.find_first_of(" )")));
+    std::replace(reason.begin(), reason.end(), '-', '_');
+  }
+  refused_.Add({{"reason", reason}}).Increment();
 }
 
 void Metrics::AckReady(absl::Duration latency) { ack_latency_.Observe(absl::ToDoubleSeconds(latency)); }

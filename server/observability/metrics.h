@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/model/sealed_batch.h"
 #include "server/observability/rejection_summary.h"
@@ -47,6 +48,10 @@ class Metrics {
   void UploadEnded(const std::string& result);
   // A StreamEvents or UploadFile call ended with the gRPC status code `code` (OK included).
   void RpcEnded(const std::string& rpc, int code);
+  // A call, or a stream's batch, refused by the access rules: counted by reason, which is
+  // "unauthenticated", "permission_denied", or the limit named in the message's "(--flag …)" with
+  // dashes as underscores ("max_streams_per_peer", "stream_idle_timeout").
+  void Refused(const absl::Status& status);
   // A new stream batch's ack became ready, `latency` after it arrived.
   void AckReady(absl::Duration latency);
   // A micro-batch committed (called with its items, spilled ones read back).
@@ -66,6 +71,7 @@ class Metrics {
   prometheus::Counter& duplicate_batches_;
   prometheus::Family<prometheus::Counter>& uploads_;
   prometheus::Family<prometheus::Counter>& rpcs_handled_;
+  prometheus::Family<prometheus::Counter>& refused_;
   prometheus::Counter& batches_committed_;
   prometheus::Family<prometheus::Counter>& rows_written_;
   prometheus::Histogram& batch_events_;

@@ -27,14 +27,16 @@ DEPENDENCIES = {
     "durability": ["model", "common"],
     "observability": ["model", "common"],
     "batching": ["durability", "observability", "model", "common"],
-    "intake": ["batching", "durability", "observability", "model", "common"],
-    "admin": ["intake", "batching", "durability", "sink", "observability", "model", "common"],
-    "server": ["admin", "intake", "batching", "durability", "sink", "observability", "model", "common"],
+    "access": ["common"],
+    "intake": ["access", "batching", "durability", "observability", "model", "common"],
+    "admin": ["intake", "access", "batching", "durability", "sink", "observability", "model", "common"],
+    "server": ["admin", "intake", "access", "batching", "durability", "sink", "observability", "model",
+               "common"],
     "generator-client": ["common"],
     "file-bridge": ["common"],
     "admin-cli": ["common"],
 }
-STAGES = ["model", "sink", "durability", "observability", "batching", "intake", "admin"]
+STAGES = ["model", "sink", "durability", "observability", "batching", "access", "intake", "admin"]
 CLIENTS = ["generator-client", "file-bridge", "admin-cli"]
 SOURCE_SUFFIXES = (".h", ".cc", ".hpp", ".cpp")
 MAX_FILE_LINES = 300
