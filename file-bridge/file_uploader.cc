@@ -48,13 +48,15 @@ UploadOutcome Outcome(UploadVerdict verdict, absl::Status status) {
 
 }  // namespace
 
-UploadVerdict VerdictFor(grpc::StatusCode code) {
+UploadVerdict VerdictFor(grpc::StatusCode code, bool retry_hint) {
   switch (code) {
     case grpc::StatusCode::OK:
       return UploadVerdict::kDone;
-    case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return retry_hint ? UploadVerdict::kRetry : UploadVerdict::kRefused;
+    case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::FAILED_PRECONDITION:
+    case grpc::StatusCode::PERMISSION_DENIED:  // an event id outside the token's producer prefix
       return UploadVerdict::kRefused;
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
@@ -63,7 +65,7 @@ UploadVerdict VerdictFor(grpc::StatusCode code) {
     case grpc::StatusCode::UNKNOWN:    // "Stream removed" after a lost connection
     case grpc::StatusCode::INTERNAL:   // RST_STREAM from a proxy
       return UploadVerdict::kRetry;
-    default:  // UNIMPLEMENTED, UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND...
+    default:  // UNIMPLEMENTED, UNAUTHENTICATED, NOT_FOUND...
       return UploadVerdict::kBlocked;
   }
 }
@@ -193,9 +195,11 @@ UploadOutcome FileUploader::Upload(const std::string& path, const std::string& f
     return Outcome(UploadVerdict::kChanged,
                    absl::AbortedError(absl::StrCat(path, " changed after it was hashed; upload cancelled")));
   }
-  UploadOutcome outcome = Outcome(VerdictFor(status.error_code()), FromGrpcStatus(status));
+  const absl::Duration retry_after = RetryAfterHint(ctx);
+  UploadOutcome outcome =
+      Outcome(VerdictFor(status.error_code(), retry_after > absl::ZeroDuration()), FromGrpcStatus(status));
   if (status.ok()) outcome.result = std::move(result);
-  outcome.retry_after = RetryAfterHint(ctx);
+  outcome.retry_after = retry_after;
   return outcome;
 }
 

@@ -83,8 +83,9 @@ class FileUploader {
   std::atomic<uint64_t> body_sent_{0};
 };
 
-// Which verdict a status of UploadFile leads to.
-UploadVerdict VerdictFor(grpc::StatusCode code);
+// Which verdict a status of UploadFile leads to; `retry_hint`: the server sent a retry-after-ms
+// trailer (a RESOURCE_EXHAUSTED with it is a busy server, e.g. --max-uploads, not a bad file).
+UploadVerdict VerdictFor(grpc::StatusCode code, bool retry_hint = false);
 
 // "INVALID_ARGUMENT: message", or just the code name when there is no message.
 std::string DescribeStatus(const absl::Status& status);

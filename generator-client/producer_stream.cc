@@ -164,7 +164,11 @@ ProducerResult ProducerStream::Run() {
       }
       if (abort_ || !protocol_error_.ok() || (pending == 0 && SendingDone())) continue;
     }
-    if (!IsRetriable(attempt.status.error_code())) {
+    // RESOURCE_EXHAUSTED with a retry-after hint: the server is at --max-streams or
+    // --max-streams-per-peer, a place may free up; without one, the batch itself is too large.
+    const bool busy = attempt.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
+                      attempt.retry_after > absl::ZeroDuration();
+    if (!IsRetriable(attempt.status.error_code()) && !busy) {
       result.status =
           absl::Status(static_cast<absl::StatusCode>(attempt.status.error_code()),
                        absl::StrCat("the server ended the stream with ", Describe(attempt.status)));

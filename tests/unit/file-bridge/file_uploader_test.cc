@@ -129,16 +129,17 @@ TEST_F(FileUploaderTest, ErrorsCarryTheirVerdictAndTheRetryAfterTrailer) {
 TEST(VerdictForTest, RefusalsTransientErrorsAndTheRest) {
   EXPECT_EQ(VerdictFor(grpc::StatusCode::OK), UploadVerdict::kDone);
   for (auto code : {grpc::StatusCode::INVALID_ARGUMENT, grpc::StatusCode::RESOURCE_EXHAUSTED,
-                    grpc::StatusCode::FAILED_PRECONDITION}) {
+                    grpc::StatusCode::FAILED_PRECONDITION, grpc::StatusCode::PERMISSION_DENIED}) {
     EXPECT_EQ(VerdictFor(code), UploadVerdict::kRefused) << code;
   }
+  // A busy server (--max-uploads) hints when to come back: the file is not at fault.
+  EXPECT_EQ(VerdictFor(grpc::StatusCode::RESOURCE_EXHAUSTED, /*retry_hint=*/true), UploadVerdict::kRetry);
   for (auto code :
        {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::DEADLINE_EXCEEDED, grpc::StatusCode::ABORTED,
         grpc::StatusCode::UNKNOWN, grpc::StatusCode::INTERNAL, grpc::StatusCode::CANCELLED}) {
     EXPECT_EQ(VerdictFor(code), UploadVerdict::kRetry) << code;
   }
-  for (auto code : {grpc::StatusCode::UNIMPLEMENTED, grpc::StatusCode::UNAUTHENTICATED,
-                    grpc::StatusCode::PERMISSION_DENIED}) {
+  for (auto code : {grpc::StatusCode::UNIMPLEMENTED, grpc::StatusCode::UNAUTHENTICATED}) {
     EXPECT_EQ(VerdictFor(code), UploadVerdict::kBlocked) << code;
   }
 }
