@@ -247,6 +247,10 @@ void EventStream::OnDone() {
   {
     absl::MutexLock lock(&shared_->mu);
     shared_->reactor = nullptr;
+    // A call gRPC ended itself (a message over --max-message-bytes) or the client cancelled
+    // ended as CANCELLED for the server, whatever it answered.
+    const grpc::StatusCode code = call_->IsCancelled() ? grpc::StatusCode::CANCELLED : shared_->finished_code;
+    if (shared_->metrics != nullptr) shared_->metrics->RpcEnded("StreamEvents", code);
   }
   Unref();
 }

@@ -45,6 +45,7 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     bool reads_done ABSL_GUARDED_BY(mu) = false;  // half-closed, or ended by an error
     bool finished ABSL_GUARDED_BY(mu) = false;
     grpc::Status final_status ABSL_GUARDED_BY(mu);
+    grpc::StatusCode finished_code ABSL_GUARDED_BY(mu) = grpc::StatusCode::OK;  // counted in OnDone
     Metrics* metrics = nullptr;  // counts how the call ended
 
     uint64_t Reserve() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);

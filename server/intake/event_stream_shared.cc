@@ -48,7 +48,7 @@ void EventStream::Shared::Pump() {
 void EventStream::Shared::FinishNow(const grpc::Status& status) {
   if (finished || reactor == nullptr) return;
   finished = true;
-  if (metrics != nullptr) metrics->RpcEnded("StreamEvents", status.error_code());
+  finished_code = status.error_code();
   AddRetryHint(reactor->call_, status);
   reactor->Finish(status);
 }

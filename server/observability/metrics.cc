@@ -87,8 +87,8 @@ Metrics::Metrics()
   for (const char* result : {"inserted", "updated", "rejected", "refused"})
     rows_written_.Add({{"result", result}});
   for (const char* reason :
-       {"unauthenticated", "permission_denied", "max_message_bytes", "max_request_events", "max_streams",
-        "max_streams_per_peer", "max_uploads", "max_upload_bytes", "stream_idle_timeout"})
+       {"unauthenticated", "permission_denied", "max_request_events", "max_streams", "max_streams_per_peer",
+        "max_uploads", "max_upload_bytes", "stream_idle_timeout"})
     refused_.Add({{"reason", reason}});
 }
 
