@@ -17,12 +17,13 @@ RUN INGEST_BUILD_DIR=/build scripts/build.sh --target ingest-server event-genera
 
 FROM debian:bookworm-slim
 # Only the shared libraries the binaries link (apt pulls in their own dependencies), psql for
-# the schema, and CA certificates for TLS to PostgreSQL.
+# the schema, CA certificates for TLS to PostgreSQL, and openssl with scripts/make-certs.sh for
+# the certificates and tokens of deploy/compose.tls.yml.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libpqxx-6.4 libpq5 libabsl20220623 \
       libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 \
-      libssl3 zlib1g libtcmalloc-minimal4 postgresql-client ca-certificates \
+      libssl3 zlib1g libtcmalloc-minimal4 postgresql-client ca-certificates openssl \
  && rm -rf /var/lib/apt/lists/*
 # Empty named volumes take these folders' owner on first mount, so the non-root user can write
 # its checkpoints and the shared data folder.
@@ -31,6 +32,7 @@ RUN useradd --system --user-group --uid 10001 --home-dir /var/lib/ingest --shell
  && chown -R ingest:ingest /var/lib/ingest /data
 COPY --from=build /out/ingest-server /out/event-generator /out/file-bridge /out/ingest-admin /usr/local/bin/
 COPY sql/*.sql /usr/share/ingest/sql/
+COPY scripts/make-certs.sh /usr/local/bin/make-certs.sh
 USER ingest
 WORKDIR /var/lib/ingest
 # ingest (gRPC), admin (gRPC), metrics (HTTP /metrics)

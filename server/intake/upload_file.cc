@@ -90,7 +90,11 @@ void FileUpload::OnReadDone(bool ok) {
 
 void FileUpload::Receive() {
   absl::Status st;
-  if (!spool_.started()) {
+  if (grant_->revoked()) {
+    st = absl::UnauthenticatedError(
+        "the upload's token was removed from the server's --auth-tokens file (or what it allows changed)");
+    ctx_.metrics->Refused(st);
+  } else if (!spool_.started()) {
     st = ReceiveHeader();
   } else if (chunk_.has_header()) {
     st = absl::InvalidArgumentError("a second FileHeader arrived; send the header once, first");
