@@ -5,6 +5,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BUILD="${INGEST_BUILD_DIR:-build}"
 PY=/usr/bin/python3
 eval "$(scripts/pg.sh env)"
+# Each measurement makes its own database, so the role that may create them (and owns what is in
+# them, so the server migrates at start): ingest_owner.
+BENCH_DSN="$INGEST_OWNER_DSN"
 scripts/pg.sh status >/dev/null 2>&1 || scripts/pg.sh start >/dev/null
 for bin in server/ingest-server generator-client/event-generator admin-cli/ingest-admin; do
   [[ -x "$BUILD/$bin" ]] || { echo "bench: $BUILD/$bin is missing; run scripts/build.sh" >&2; exit 2; }
@@ -18,7 +21,7 @@ bench_cleanup() {
   # bench_db runs in $(...), a subshell: the databases it made are listed in a file.
   [[ -f "$BENCH_WORK/databases" ]] && mapfile -t -O "${#BENCH_DBS[@]}" BENCH_DBS <"$BENCH_WORK/databases"
   for db in $(printf '%s\n' "${BENCH_DBS[@]}" | sort -u); do
-    psql -X -q -d "$INGEST_DB_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || true
+    psql -X -q -d "$BENCH_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null || true
   done
   rm -rf "$BENCH_WORK"
 }
@@ -33,12 +36,12 @@ bench_div() { "$PY" -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv
 # server would. Prints its conninfo.
 bench_db() {
   local db="bench_${1}_$$"
-  psql -X -q -d "$INGEST_DB_DSN" -c "CREATE DATABASE $db" >/dev/null
+  psql -X -q -d "$BENCH_DSN" -c "CREATE DATABASE $db" >/dev/null
   echo "$db" >>"$BENCH_WORK/databases"
   if [[ "${2:-}" == schema ]]; then
-    for f in sql/[0-9][0-9][0-9]_*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$INGEST_DB_DSN dbname=$db" -f "$f" >/dev/null; done
+    for f in sql/[0-9][0-9][0-9]_*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$BENCH_DSN dbname=$db" -f "$f" >/dev/null; done
   fi
-  echo "$INGEST_DB_DSN dbname=$db"
+  echo "$BENCH_DSN dbname=$db"
 }
 
 bench_free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -16,6 +16,7 @@ RATE="${2:-20000}"
 BUILD="${INGEST_BUILD_DIR:-build}"
 PY=/usr/bin/python3
 eval "$(scripts/pg.sh env)"
+BENCH_DSN="$INGEST_OWNER_DSN"  # it makes its own database: the role that may
 scripts/pg.sh status >/dev/null || scripts/pg.sh start >/dev/null
 
 work="$(mktemp -d /tmp/bench-outage.XXXXXX)"
@@ -28,7 +29,7 @@ admin_port="$(free_port)"
 sed "s/^\([^:]*\):$pg_port:/\1:$relay_port:/" "$PGPASSFILE" >"$work/pgpass"
 cat "$PGPASSFILE" >>"$work/pgpass"
 chmod 600 "$work/pgpass"
-psql -X -q -d "$INGEST_DB_DSN" -c "CREATE DATABASE $db"
+psql -X -q -d "$BENCH_DSN" -c "CREATE DATABASE $db"
 
 relay_pid=""
 relay_start() { "$PY" tests/e2e/tcp_proxy.py "$relay_port" "$pg_port" & relay_pid=$!; sleep 0.5; }
@@ -40,14 +41,14 @@ cleanup() {
   [[ -z "$server_pid" ]] || { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
   relay_stop
   for _ in 1 2 3 4 5; do  # autovacuum may still be working in it
-    psql -X -q -d "$INGEST_DB_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null && break
+    psql -X -q -d "$BENCH_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null && break
     sleep 2
   done
 }
 trap cleanup EXIT
 
 relay_start
-PGPASSFILE="$work/pgpass" "$BUILD/server/ingest-server" --db "$INGEST_DB_DSN port=$relay_port dbname=$db" \
+PGPASSFILE="$work/pgpass" "$BUILD/server/ingest-server" --db "$BENCH_DSN port=$relay_port dbname=$db" \
   --listen "127.0.0.1:$ingest_port" --admin-listen "127.0.0.1:$admin_port" --checkpoint-dir "$work/ckpt" \
   --ready-file "$work/ready" --log-level warn >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -106,7 +107,7 @@ done
 sample
 drain_seconds=$((SECONDS - drain_start))
 acked="$(sort -u "$work/acked.log" | wc -l)"
-rows="$(psql -X -qtA -d "$INGEST_DB_DSN dbname=$db" -c 'SELECT count(*) FROM user_events')"
+rows="$(psql -X -qtA -d "$BENCH_DSN dbname=$db" -c 'SELECT count(*) FROM user_events')"
 max_rss="$(awk -F, 'NR > 1 && $3 > m {m = $3} END {print m}' "$csv")"
 outage_acked="$(awk -F, '$2 == "outage" {last = $7; if (!first) first = $7} END {print last - first}' "$csv")"
 echo "generator exit $gen_rc: $(cat "$work/generator.json")"

@@ -62,7 +62,7 @@ for p in "${COUNTS[@]}"; do
   # Dropped now, not at exit, to keep the disk free; an autovacuum worker busy in it can make the
   # drop fail (a non-superuser may not end it), so it is tried again, and at exit by bench_cleanup.
   for ((i = 0; i < 5; i++)); do
-    psql -X -q -d "$INGEST_DB_DSN" -c "DROP DATABASE IF EXISTS ${dsn##*dbname=} WITH (FORCE)" 2>/dev/null && break
+    psql -X -q -d "$BENCH_DSN" -c "DROP DATABASE IF EXISTS ${dsn##*dbname=} WITH (FORCE)" 2>/dev/null && break
     sleep 1
   done
   # What went wrong, if anything: the generator's log but its "connected" lines (why each stream

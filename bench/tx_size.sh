@@ -43,7 +43,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     # Dropped now, not at exit, to keep the disk free; retried as in scale.sh (an autovacuum
     # worker busy in it can make the drop fail), and at exit by bench_cleanup.
     for ((i = 0; i < 5; i++)); do
-      psql -X -q -d "$INGEST_DB_DSN" -c "DROP DATABASE IF EXISTS ${dsn##*dbname=} WITH (FORCE)" 2>/dev/null && break
+      psql -X -q -d "$BENCH_DSN" -c "DROP DATABASE IF EXISTS ${dsn##*dbname=} WITH (FORCE)" 2>/dev/null && break
       sleep 1
     done
     [[ -z "$expect" ]] && expect="$count"

@@ -100,6 +100,8 @@ section "3. PostgreSQL (a private cluster, port ${INGEST_PG_PORT:-55432})"
 scripts/pg.sh start
 eval "$(scripts/pg.sh env)"
 export PGPASSFILE
+# The schema belongs to ingest_owner; the server serves as ingest, which may not change it.
+"$SERVER" migrate --db "$INGEST_OWNER_DSN" --grant-to "$INGEST_SERVING_ROLE"
 
 section "4. ingest-server"
 stop_server

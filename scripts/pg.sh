@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster for the local default and the tests.
 #
-#   scripts/pg.sh start | stop | stop-immediate | restart | status | env | psql [ARGS] | destroy
+#   scripts/pg.sh start | stop | stop-immediate | restart | status | env | psql [ARGS] |
+#                 psql-owner [ARGS] | destroy
 #
 # Settings (environment):
 #   INGEST_PG_PORT  TCP port on 127.0.0.1 (default 55432)
@@ -10,11 +11,20 @@
 #                   user must be able to enter every parent folder of its data dir.
 #
 # Layout of $INGEST_PG_ROOT: data/ (the cluster), socket/ (unix socket), postgresql.log,
-# pgpass (the password of role `ingest`, for libpq's PGPASSFILE).
-# The first start creates role `ingest` (LOGIN CREATEDB, not superuser) with a random password
-# and database `ecommerce_events` owned by it. Every command is idempotent.
+# pgpass (the passwords of both roles, for libpq's PGPASSFILE).
+# Two roles, each with a random password (docs/security.md, "Database roles"):
+#   ingest_owner  LOGIN CREATEDB: owns database `ecommerce_events` and its schema; runs
+#                 `ingest-server migrate --db "$INGEST_OWNER_DSN" --grant-to ingest`; the tests use
+#                 it to create their own databases
+#   ingest        LOGIN only: the role ingest-server serves as; CONNECT and TEMPORARY on the
+#                 database; its rights on the tables come from `migrate --grant-to ingest`
+# A cluster made when `ingest` owned everything is converted on `start`: its objects go to
+# ingest_owner, and `ingest` loses CREATEDB. Every command is idempotent.
+# `env` prints INGEST_DB_DSN (role ingest), INGEST_OWNER_DSN, INGEST_SERVING_ROLE, PGPASSFILE,
+# INGEST_PG_PORT and INGEST_PG_ROOT; `psql` connects as ingest, `psql-owner` as ingest_owner.
 # `status` exits 0 when running, 3 when stopped, 4 when there is no cluster.
 set -euo pipefail
+shopt -s inherit_errexit  # a failure inside $(...) fails the caller too
 
 PORT="${INGEST_PG_PORT:-55432}"
 ROOT="${INGEST_PG_ROOT:-/var/tmp/ingest-pg-$PORT}"
@@ -24,7 +34,8 @@ LOG="$ROOT/postgresql.log"
 PGPASS="$ROOT/pgpass"
 MARKER="$ROOT/.ingest-pg-cluster"
 DB_NAME="ecommerce_events"
-DB_ROLE="ingest"
+DB_ROLE="ingest"           # serves: reads and writes rows, never changes the schema
+OWNER_ROLE="ingest_owner"  # owns the database and the schema, migrates
 
 die() { echo "pg.sh: $*" >&2; exit 1; }
 
@@ -115,35 +126,71 @@ EOF
 
 random_password() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
 
+# write_pgpass SERVING_PASSWORD OWNER_PASSWORD
 write_pgpass() {
-  local password="$1" tmp
+  local tmp host
   tmp="$(mktemp "$ROOT/pgpass.XXXXXX")"
   chmod 600 "$tmp"
-  printf '127.0.0.1:%s:*:%s:%s\nlocalhost:%s:*:%s:%s\n' \
-    "$PORT" "$DB_ROLE" "$password" "$PORT" "$DB_ROLE" "$password" >"$tmp"
+  for host in 127.0.0.1 localhost; do
+    printf '%s:%s:*:%s:%s\n' "$host" "$PORT" "$DB_ROLE" "$1" "$host" "$PORT" "$OWNER_ROLE" "$2" >>"$tmp"
+  done
   mv -f "$tmp" "$PGPASS"
 }
 
-# Role, database and schema owner; a missing pgpass gets a new password. Safe to repeat.
-ensure_database() {
-  local password="" have_role have_db
-  if [[ -f "$PGPASS" ]]; then password="$(head -n1 "$PGPASS" | cut -d: -f5)"; fi
-  have_role="$(admin_psql -tA -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE'")"
-  if [[ -z "$password" || "$have_role" != "1" ]]; then
+# The password pgpass holds for a role ("" when none).
+password_of() {
+  [[ -f "$PGPASS" ]] || return 0
+  awk -F: -v role="$1" '$4 == role { print $5; exit }' "$PGPASS"
+}
+
+# ensure_role ROLE ATTRIBUTES: creates the role or sets its attributes; prints its password, a new
+# one when pgpass has none for it or the role is new.
+ensure_role() {
+  local role="$1" attributes="$2" password have
+  password="$(password_of "$role")"
+  have="$(admin_psql -tA -c "SELECT 1 FROM pg_roles WHERE rolname = '$role'")"
+  if [[ -z "$password" || "$have" != "1" ]]; then
     password="$(random_password)"
-    if [[ "$have_role" == "1" ]]; then
-      admin_psql -c "ALTER ROLE $DB_ROLE WITH LOGIN PASSWORD '$password'"
+    # On stdin, not in psql's command line, where other local users could read it.
+    if [[ "$have" == "1" ]]; then
+      admin_psql -f - <<<"ALTER ROLE $role WITH $attributes PASSWORD '$password'"
     else
-      admin_psql -c "CREATE ROLE $DB_ROLE WITH LOGIN CREATEDB NOSUPERUSER PASSWORD '$password'"
+      admin_psql -f - <<<"CREATE ROLE $role WITH $attributes PASSWORD '$password'"
     fi
-    write_pgpass "$password"
+  else
+    admin_psql -c "ALTER ROLE $role WITH $attributes"
+  fi
+  echo "$password"
+}
+
+# psql as the cluster owner in the ingest database.
+admin_psql_db() {
+  as_owner "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -d "$DB_NAME" "$@"
+}
+
+# Both roles, the database owned by ingest_owner, pgpass. Safe to repeat.
+ensure_database() {
+  local serving_password owner_password have_db old_owned
+  owner_password="$(ensure_role "$OWNER_ROLE" "LOGIN CREATEDB NOSUPERUSER NOCREATEROLE")"
+  serving_password="$(ensure_role "$DB_ROLE" "LOGIN NOCREATEDB NOSUPERUSER NOCREATEROLE")"
+  if [[ "$serving_password" != "$(password_of "$DB_ROLE")" || "$owner_password" != "$(password_of "$OWNER_ROLE")" ]]; then
+    write_pgpass "$serving_password" "$owner_password"
   fi
   have_db="$(admin_psql -tA -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")"
   if [[ "$have_db" != "1" ]]; then
-    admin_psql -c "CREATE DATABASE $DB_NAME OWNER $DB_ROLE ENCODING 'UTF8' TEMPLATE template0"
-    as_owner "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -d "$DB_NAME" \
-      -c "ALTER SCHEMA public OWNER TO $DB_ROLE"
+    admin_psql -c "CREATE DATABASE $DB_NAME OWNER $OWNER_ROLE ENCODING 'UTF8' TEMPLATE template0"
   fi
+  # A cluster of the one-role days: its tables, views and sequences belonged to ingest.
+  old_owned="$(admin_psql_db -tA -c "SELECT count(*) FROM pg_class WHERE relowner = '$DB_ROLE'::regrole")"
+  if [[ "$old_owned" != "0" ]]; then
+    admin_psql_db -c "REASSIGN OWNED BY $DB_ROLE TO $OWNER_ROLE"
+    echo "pg.sh: $OWNER_ROLE now owns what $DB_ROLE owned in $DB_NAME; give $DB_ROLE its rights with:" \
+      "ingest-server migrate --db \"\$INGEST_OWNER_DSN\" --grant-to $DB_ROLE" >&2
+  fi
+  admin_psql -c "ALTER DATABASE $DB_NAME OWNER TO $OWNER_ROLE"
+  admin_psql -c "GRANT CONNECT, TEMPORARY ON DATABASE $DB_NAME TO $DB_ROLE"
+  admin_psql_db -c "ALTER SCHEMA public OWNER TO $OWNER_ROLE" \
+    -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC" -c "GRANT USAGE ON SCHEMA public TO $DB_ROLE"
 }
 
 cmd_start() {
@@ -198,15 +245,20 @@ cmd_env() {
   cat <<EOF
 export PGPASSFILE='$PGPASS'
 export INGEST_DB_DSN='host=127.0.0.1 port=$PORT dbname=$DB_NAME user=$DB_ROLE'
+export INGEST_OWNER_DSN='host=127.0.0.1 port=$PORT dbname=$DB_NAME user=$OWNER_ROLE'
+export INGEST_SERVING_ROLE='$DB_ROLE'
 export INGEST_PG_PORT='$PORT'
 export INGEST_PG_ROOT='$ROOT'
 EOF
 }
 
+# cmd_psql ROLE [ARGS]
 cmd_psql() {
+  local role="$1"
+  shift
   [[ -f "$PGPASS" ]] || die "no $PGPASS yet; run: $0 start"
   PGPASSFILE="$PGPASS" exec "$(pg_bin)/psql" \
-    -d "host=127.0.0.1 port=$PORT dbname=$DB_NAME user=$DB_ROLE" "$@"
+    -d "host=127.0.0.1 port=$PORT dbname=$DB_NAME user=$role" "$@"
 }
 
 cmd_destroy() {
@@ -229,13 +281,14 @@ case "${1:-}" in
   restart) stop_with_mode fast; cmd_start ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  psql) shift; cmd_psql "$@" ;;
+  psql) shift; cmd_psql "$DB_ROLE" "$@" ;;
+  psql-owner) shift; cmd_psql "$OWNER_ROLE" "$@" ;;
   destroy) cmd_destroy ;;
   -h | --help | help)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
-    echo "usage: $0 start|stop|stop-immediate|restart|status|env|psql [ARGS]|destroy (see --help)" >&2
+    echo "usage: $0 start|stop|stop-immediate|restart|status|env|psql [ARGS]|psql-owner [ARGS]|destroy (see --help)" >&2
     exit 2
     ;;
 esac

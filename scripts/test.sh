@@ -67,8 +67,12 @@ trap '"$INGEST_PG_SCRIPT" stop || true' EXIT
 "$INGEST_PG_SCRIPT" start
 eval "$("$INGEST_PG_SCRIPT" env)"
 export PGPASSFILE INGEST_PG_PORT INGEST_PG_ROOT
-export INGEST_TEST_DSN="$INGEST_DB_DSN"
+# Tests create their own databases as the owning role (CREATEDB); the serving role (no rights of
+# its own on them until `ingest-server migrate --grant-to`) is for the tests of least privilege.
+export INGEST_TEST_DSN="$INGEST_OWNER_DSN"
+export INGEST_TEST_SERVING_DSN="$INGEST_DB_DSN"
 echo "INGEST_TEST_DSN=$INGEST_TEST_DSN"
+echo "INGEST_TEST_SERVING_DSN=$INGEST_TEST_SERVING_DSN"
 
 section "ctest"
 rc=0

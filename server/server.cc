@@ -55,7 +55,16 @@ absl::Status Server::Recover() {
   ServerParts& p = *parts_;
   p.sink = std::make_unique<PostgresSink>(PostgresSinkOptions{
       config_.db, server_id_, config_.update_on_conflict, config_.producer_ttl, config_.writers});
-  RETURN_IF_ERROR(RetryUntilOk("prepare the database", stop_, [&] { return p.sink->Prepare(); }));
+  // A schema this server's role may not migrate needs an operator (`ingest-server migrate`), not
+  // patience: that ends the start.
+  absl::Status schema_behind;
+  RETURN_IF_ERROR(RetryUntilOk("prepare the database", stop_, [&] {
+    absl::Status st = p.sink->Prepare();
+    if (!absl::IsFailedPrecondition(st)) return st;
+    schema_behind = st;
+    return absl::OkStatus();
+  }));
+  RETURN_IF_ERROR(schema_behind);
   RETURN_IF_ERROR(RetryUntilOk("read the last batch id", stop_, [&] {
     auto last = p.sink->LastBatchId();
     if (last.ok()) p.last_batch = *last;

@@ -19,8 +19,10 @@ struct PingConnection {
 }  // namespace
 
 std::function<absl::Status()> MakeDatabasePing(const std::string& conninfo) {
-  auto ping = std::make_shared<PingConnection>(
-      absl::StrContains(conninfo, "://") ? conninfo : absl::StrCat(conninfo, " connect_timeout=5"));
+  auto ping = std::make_shared<PingConnection>(absl::StrContains(conninfo, "://") ||
+                                                       absl::StrContains(conninfo, "connect_timeout")
+                                                   ? conninfo
+                                                   : absl::StrCat(conninfo, " connect_timeout=5"));
   return [ping] {
     absl::MutexLock lock(&ping->mu);
     return ping->conn.Ping();

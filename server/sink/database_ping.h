@@ -10,7 +10,8 @@
 namespace ingest::server {
 
 // The returned function may be called from any thread; calls are serialised. A key=value
-// conninfo gets a 5 s connect timeout, so a ping of a silent host ends in time.
+// conninfo without a connect_timeout of its own gets one of 5 s, so a ping of a silent host ends
+// in time; nothing else of the conninfo is changed.
 std::function<absl::Status()> MakeDatabasePing(const std::string& conninfo);
 
 }  // namespace ingest::server

@@ -40,7 +40,7 @@ absl::Status PostgresSink::Prepare() {
   std::vector<int> applied;
   absl::Status migrated;
   absl::Status st = db_->lookup.Run("preparing the database", [&](pqxx::connection& conn) {
-    auto result = ApplyMigrations(conn);
+    auto result = PrepareSchema(conn);
     if (!result.ok()) {
       migrated = result.status();
       return;

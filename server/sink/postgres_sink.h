@@ -25,8 +25,9 @@ class PostgresSink final : public EventSink {
   explicit PostgresSink(PostgresSinkOptions options);
   ~PostgresSink() override;
 
-  // Connects, applies pending migrations and forgets producers idle past the TTL. Call (and
-  // retry) before anything else.
+  // Connects, applies pending migrations if its role may (PrepareSchema, migrations.h) and
+  // forgets producers idle past the TTL. Call (and retry) before anything else; FailedPrecondition
+  // (migrations pending that the role may not apply) is not worth retrying.
   absl::Status Prepare();
 
   absl::StatusOr<CommitResult> Write(const SealedBatch& batch) override;

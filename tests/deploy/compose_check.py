@@ -132,6 +132,12 @@ for name, svc in ours.items():
             if peer in ours and port not in listening.get(peer, {}):
                 fail(f"{name}: the {what} targets {value}, but {peer} listens on {sorted(listening.get(peer, {}))}")
 
+# Passwords reach a container through its environment, never its command line (docs/security.md).
+for name, svc in services.items():
+    for what, argv in commands(svc):
+        if any(re.search(r"password\s*=|://[^/@\s]*:[^/@\s]*@", word, re.I) for word in argv):
+            fail(f"{name}: the {what} holds a password; pass it in the environment (PGPASSWORD) instead")
+
 if failures:
     for f in failures:
         print(f"compose_test: FAIL: {f}", file=sys.stderr)

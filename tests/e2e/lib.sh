@@ -6,8 +6,10 @@
 #   INGEST_SERVER_FAILPOINTS, INGEST_BRIDGE_FAILPOINTS  the test builds of ingest-server and
 #                     file-bridge, whose failpoints INGEST_FAILPOINTS arms (release builds have none)
 #   INGEST_SOURCE_DIR                               the checkout (proto/, tests/e2e/)
-#   INGEST_TEST_DSN   libpq key=value conninfo of a role with CREATEDB; unset: the test skips
-#   PGPASSFILE        the password of that role
+#   INGEST_TEST_DSN   libpq key=value conninfo of a role with CREATEDB (pg.sh's ingest_owner); each
+#                     test's database belongs to it; unset: the test skips
+#   INGEST_TEST_SERVING_DSN  the same for the serving role (pg.sh's ingest), which owns nothing
+#   PGPASSFILE        the passwords of those roles
 #   INGEST_PG_SCRIPT  scripts/pg.sh, for tests that stop and start PostgreSQL
 set -euo pipefail
 
