@@ -6,7 +6,8 @@
 #   bench/end_to_end.sh [EVENTS (1000000)] [PRODUCERS (8)] [SERVER OPTION...]
 #
 # Each producer streams batches of 5000 events as fast as acks allow (--interval 0). The time runs
-# from the generators' start until a flush returned after they finished (everything committed).
+# from the generators' start until a flush returned after they finished (everything committed):
+# bench_e2e_stream of bench/lib.sh, which bench/security_cost.sh shares.
 # Last line: "end_to_end: E events/s = X × raw_sink (R rows/s)". Appends to
 # bench/results/end_to_end.csv.
 source "$(dirname "$0")/lib.sh"
@@ -17,17 +18,9 @@ per_producer=$((EVENTS / PRODUCERS / 5000))
 total=$((per_producer * 5000 * PRODUCERS))
 
 dsn="$(bench_db e2e)"
-bench_start_server "$dsn" "$@"
 echo "streaming $total events: $PRODUCERS producers x $per_producer batches of 5000"
-start=$(bench_now)
-"$BUILD/generator-client/event-generator" --target "$BENCH_INGEST" --producers "$PRODUCERS" --events 5000 \
-  --batches "$per_producer" --interval 0 --json --log-level warn >"$BENCH_WORK/gen.json"
-"$BUILD/admin-cli/ingest-admin" --target "$BENCH_ADMIN" flush --timeout 600s >/dev/null
-e2e_secs="$(bench_secs "$start")"
-bench_stop_server
-rows="$(psql -X -tA -d "$dsn" -c "SELECT count(*) FROM user_events")"
-[[ "$rows" == "$total" ]] || { echo "bench: $rows rows committed, expected $total" >&2; exit 1; }
-e2e_rate="$(bench_div "$rows" "$e2e_secs" 0)"
+bench_e2e_stream "$dsn" "$PRODUCERS" "$per_producer" "$@"
+rows="$E2E_ROWS" e2e_secs="$E2E_SECS" e2e_rate="$E2E_RATE"
 echo "server: $rows events committed in $e2e_secs s = $e2e_rate events/s"
 
 bench_raw_baseline "$total" 50000

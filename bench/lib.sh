@@ -133,6 +133,40 @@ bench_csv_events() {
   rm -rf "$dir"
 }
 
+# ---- Helpers of end_to_end.sh and security_cost.sh ----------------------------------------
+
+# Options every event-generator and ingest-admin call of bench_e2e_stream adds (--tls-ca,
+# --tls-cert, --tls-key, --token-file); none by default.
+BENCH_CLIENT_OPTS=()
+
+# bench_e2e_stream DSN PRODUCERS BATCHES [SERVER OPTION...]: end_to_end's measurement. The server
+# (default settings and SERVER OPTIONs) on DSN; PRODUCERS producers each stream BATCHES batches of
+# 5000 events as fast as acks allow (--interval 0); then ingest-admin flush; the server stopped
+# and the rows of user_events counted (exit 1 unless every event was committed). The time runs
+# from the generators' start until the flush returned. Sets E2E_ROWS, E2E_SECS and E2E_RATE
+# (events/s). Call it directly, not in $(...).
+bench_e2e_stream() {
+  local dsn="$1" producers="$2" batches="$3" start
+  shift 3
+  bench_start_server "$dsn" "$@"
+  start=$(bench_now)
+  "$BUILD/generator-client/event-generator" --target "$BENCH_INGEST" "${BENCH_CLIENT_OPTS[@]}" \
+    --producers "$producers" --events 5000 --batches "$batches" --interval 0 --json --log-level warn >"$BENCH_WORK/gen.json"
+  "$BUILD/admin-cli/ingest-admin" --target "$BENCH_ADMIN" "${BENCH_CLIENT_OPTS[@]}" flush --timeout 600s >/dev/null
+  E2E_SECS="$(bench_secs "$start")"
+  bench_stop_server
+  E2E_ROWS="$(psql -X -tA -d "$dsn" -c "SELECT count(*) FROM user_events")"
+  [[ "$E2E_ROWS" == $((producers * batches * 5000)) ]] ||
+    { echo "bench: $E2E_ROWS rows committed, expected $((producers * batches * 5000))" >&2; exit 1; }
+  E2E_RATE="$(bench_div "$E2E_ROWS" "$E2E_SECS" 0)"
+}
+
+# bench_drop_db DSN: drops the database of DSN (made by bench_db) now rather than at exit, so a long
+# bench does not keep every run's rows; PostgreSQL's checkpoint for it lands between measurements.
+bench_drop_db() {
+  psql -X -q -d "$BENCH_DSN" -c "DROP DATABASE IF EXISTS ${1##*dbname=} WITH (FORCE)" >/dev/null
+}
+
 # ---- Helpers of refused.sh, files.sh and scale.sh -------------------------------------------
 
 # bench_json FILE KEY: the value of KEY in FILE, one JSON object (a client's --json summary).

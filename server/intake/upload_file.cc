@@ -221,6 +221,7 @@ void FileUpload::End(const grpc::Status& status) {
   ctx_.metrics->UploadEnded(!status.ok() ? "refused" : result_->duplicate() ? "duplicate" : "ingested");
   ctx_.metrics->RpcEnded("UploadFile", status.error_code());
   AddRetryHint(call_, status);
+  ticket_.reset();  // the slot frees with the answer: a client retrying at once finds it free
   Finish(status);
 }
 

@@ -94,11 +94,11 @@ CommitResult CommitBatch(pqxx::work& tx, const SealedBatch& batch, const BatchTr
 }
 
 bool RefusedForData(const pqxx::sql_error& e, uint64_t batch_id) {
-  if (ClassifySqlState(e.sqlstate()) != PgErrorKind::kData) return false;
+  if (ClassifySqlState(SqlStateOfError(e)) != PgErrorKind::kData) return false;
   Logger("sink")->warn(
       "PostgreSQL refused batch {} for a data reason (SQLSTATE {}); writing it in halves to "
       "set the refused rows apart as db_refused",
-      batch_id, e.sqlstate());
+      batch_id, SqlStateOfError(e));
   return true;
 }
 

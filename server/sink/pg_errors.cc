@@ -32,7 +32,7 @@ absl::Status WithSqlState(absl::Status status, const std::string& sqlstate) {
 }
 
 absl::Status SqlErrorToStatus(const pqxx::sql_error& e, const std::string& doing) {
-  const std::string state = e.sqlstate();
+  const std::string state = SqlStateOfError(e);
   const std::string msg = absl::StrCat(doing, ": ", OneLine(e.what()), " [SQLSTATE ", state, "]");
   switch (ClassifySqlState(state)) {
     case PgErrorKind::kConnection:
@@ -45,7 +45,45 @@ absl::Status SqlErrorToStatus(const pqxx::sql_error& e, const std::string& doing
   return WithSqlState(absl::InternalError(msg), state);
 }
 
+// The code each libpqxx 6.4 class stands for, most specific first.
+template <typename T>
+bool Is(const pqxx::sql_error& e) {
+  return dynamic_cast<const T*>(&e) != nullptr;
+}
+
+const char* CodeOfClass(const pqxx::sql_error& e) {
+  if (Is<pqxx::insufficient_privilege>(e)) return "42501";
+  if (Is<pqxx::undefined_table>(e)) return "42P01";
+  if (Is<pqxx::undefined_column>(e)) return "42703";
+  if (Is<pqxx::undefined_function>(e)) return "42883";
+  if (Is<pqxx::syntax_error>(e)) return "42601";
+  if (Is<pqxx::not_null_violation>(e)) return "23502";
+  if (Is<pqxx::foreign_key_violation>(e)) return "23503";
+  if (Is<pqxx::unique_violation>(e)) return "23505";
+  if (Is<pqxx::check_violation>(e)) return "23514";
+  if (Is<pqxx::restrict_violation>(e)) return "23001";
+  if (Is<pqxx::integrity_constraint_violation>(e)) return "23000";
+  if (Is<pqxx::data_exception>(e)) return "22000";
+  if (Is<pqxx::feature_not_supported>(e)) return "0A000";
+  if (Is<pqxx::disk_full>(e)) return "53100";
+  if (Is<pqxx::out_of_memory>(e)) return "53200";
+  if (Is<pqxx::insufficient_resources>(e)) return "53000";
+  if (Is<pqxx::invalid_cursor_state>(e)) return "24000";
+  if (Is<pqxx::invalid_sql_statement_name>(e)) return "26000";
+  if (Is<pqxx::invalid_cursor_name>(e)) return "34000";
+  if (Is<pqxx::plpgsql_raise>(e)) return "P0001";
+  if (Is<pqxx::plpgsql_no_data_found>(e)) return "P0002";
+  if (Is<pqxx::plpgsql_too_many_rows>(e)) return "P0003";
+  if (Is<pqxx::plpgsql_error>(e)) return "P0000";
+  return "";
+}
+
 }  // namespace
+
+std::string SqlStateOfError(const pqxx::sql_error& e) {
+  std::string state = e.sqlstate();
+  return state.empty() ? CodeOfClass(e) : state;
+}
 
 PgErrorKind ClassifySqlState(std::string_view sqlstate) {
   const std::string_view cls = sqlstate.substr(0, 2);

@@ -14,6 +14,10 @@
 
 #include "absl/status/status.h"
 
+namespace pqxx {
+class sql_error;
+}
+
 namespace ingest::server {
 
 enum class PgErrorKind {
@@ -23,6 +27,12 @@ enum class PgErrorKind {
 };
 
 PgErrorKind ClassifySqlState(std::string_view sqlstate);
+
+// The SQLSTATE of a libpqxx SQL error. libpqxx 6.4 throws its specific classes
+// (insufficient_privilege, unique_violation, data_exception, …) without the code; for those the
+// class's own code stands in (42501, 23505, 22000, …), so that a missing grant is not taken for a
+// lost connection.
+std::string SqlStateOfError(const pqxx::sql_error& e);
 
 // `doing` says what was being done; it starts the message.
 absl::Status PgErrorToStatus(const std::exception_ptr& error, const std::string& doing);

@@ -118,13 +118,14 @@ def slow_reader():
     stops reading once its acks back up, so this producer is held back, not buffered."""
     sent = [0]
     stop = threading.Event()
+    producer = f"abuse-{RUN}-slow-{uuid.uuid4().hex[:6]}"  # new each round: a reused id restarts at 1
 
     def requests():
         seq = 0
         while not stop.is_set() and seq < 5000:
             seq += 1
             sent[0] = seq
-            yield ingest_pb2.EventBatch(producer_id=f"abuse-{RUN}-slow", sequence=seq,
+            yield ingest_pb2.EventBatch(producer_id=producer, sequence=seq,
                                         events=[event(seq * 1000 + i, user_id="") for i in range(200)])
 
     call = stub.StreamEvents(requests(), timeout=TIMEOUT)

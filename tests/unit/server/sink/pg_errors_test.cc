@@ -50,6 +50,25 @@ TEST(PgErrorsTest, APermissionOrSchemaErrorIsInternalAndNotRetriedOnANewConnecti
   EXPECT_FALSE(LostSession(st));
 }
 
+// libpqxx 6.4 throws its specific classes without the SQLSTATE (as the serving role's missing
+// grants showed): the class's own code stands in, so a missing grant is not retried as if the
+// connection were lost, and a refused row is still set apart as db_refused.
+TEST(PgErrorsTest, SpecificClassesThrownWithoutASqlStateCarryTheirOwn) {
+  absl::Status denied =
+      Translate(pqxx::insufficient_privilege("ERROR:  permission denied for table user_events"));
+  EXPECT_TRUE(absl::IsInternal(denied)) << denied;
+  EXPECT_EQ(SqlStateOf(denied), "42501");
+  EXPECT_THAT(std::string(denied.message()), HasSubstr("[SQLSTATE 42501]"));
+  absl::Status unique = Translate(pqxx::unique_violation("ERROR:  duplicate key value"));
+  EXPECT_TRUE(absl::IsInvalidArgument(unique)) << unique;
+  EXPECT_EQ(SqlStateOf(unique), "23505");
+  EXPECT_EQ(SqlStateOf(Translate(pqxx::data_exception("ERROR:  value out of range"))), "22000");
+  EXPECT_EQ(SqlStateOf(Translate(pqxx::undefined_table("ERROR:  relation does not exist"))), "42P01");
+  absl::Status bare = Translate(pqxx::sql_error("ERROR:  something", "SELECT 1"));
+  EXPECT_TRUE(absl::IsUnavailable(bare))
+      << "no code and no specific class: as before, the server did not answer";
+}
+
 TEST(PgErrorsTest, ALostConnectionIsUnavailableAndALostSession) {
   absl::Status st = Translate(pqxx::broken_connection("server closed the connection unexpectedly"));
   EXPECT_TRUE(absl::IsUnavailable(st)) << st;
