@@ -46,7 +46,7 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     bool finished ABSL_GUARDED_BY(mu) = false;
     grpc::Status final_status ABSL_GUARDED_BY(mu);
     grpc::StatusCode finished_code ABSL_GUARDED_BY(mu) = grpc::StatusCode::OK;  // counted in OnDone
-    Metrics* metrics = nullptr;  // counts how the call ended
+    Metrics* metrics = nullptr;                                                 // counts how the call ended
 
     uint64_t Reserve() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
     void Fill(uint64_t slot, const v1::BatchAck& ack) ABSL_LOCKS_EXCLUDED(mu);
