@@ -55,9 +55,8 @@ absl::StatusOr<std::string> ReadBearerToken(const std::string& path) {
 }
 
 absl::StatusOr<ClientAccess> LoadClientAccess(const TlsFiles& tls, const std::string& token_file) {
-  if (absl::Status st = CheckTlsFlags(tls, "client"); !st.ok()) return st;
   ClientAccess access;
-  auto credentials = ClientCredentials(tls);
+  auto credentials = ClientCredentials(tls);  // checks the combination of flags first
   if (!credentials.ok()) return credentials.status();
   access.credentials = std::move(*credentials);
   if (!token_file.empty()) {

@@ -14,19 +14,9 @@ printf '# test tokens\n%s shop-\n%s other-\n%s * admin\n' "$SHOP" "$OTHER" "$ADM
 for t in SHOP OTHER ADMIN UNKNOWN; do echo "${!t}" >"$E2E_TMP/$t.token"; done
 
 # --- Start-up: a bad token file stops the server, exit 2, naming the line ---------------------
-start_refused() {
-  local why="$1" rc=0
-  shift
-  timeout -k 5 30 "$INGEST_SERVER" --db "host=127.0.0.1 port=1 dbname=none" --checkpoint-dir "$E2E_TMP/refused" \
-    --metrics-listen "" "$@" >"$E2E_TMP/refused.out" 2>&1 || rc=$?
-  [[ $rc -eq 2 ]] || { cat "$E2E_TMP/refused.out" >&2; e2e_fail "ingest-server $* exited $rc, expected 2"; }
-  grep -qF -- "$why" "$E2E_TMP/refused.out" ||
-    { cat "$E2E_TMP/refused.out" >&2; e2e_fail "ingest-server $*: no '$why' in its output"; }
-  e2e_log "ok: refused at start: $(head -1 "$E2E_TMP/refused.out")"
-}
-start_refused "cannot read the token file $E2E_TMP/none.txt" --auth-tokens "$E2E_TMP/none.txt"
+e2e_start_refused "cannot read the token file $E2E_TMP/none.txt" --auth-tokens "$E2E_TMP/none.txt"
 echo "short-token shop-" >"$E2E_TMP/short.txt"
-start_refused "$E2E_TMP/short.txt:1: the token has 11 characters; at least 16 are needed" --auth-tokens "$E2E_TMP/short.txt"
+e2e_start_refused "$E2E_TMP/short.txt:1: the token has 11 characters; at least 16 are needed" --auth-tokens "$E2E_TMP/short.txt"
 
 e2e_create_db
 e2e_start_server --auth-tokens "$tokens"

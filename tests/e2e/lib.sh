@@ -159,6 +159,19 @@ e2e_stop_server() {
   E2E_SERVER_EXIT=$rc
 }
 
+# e2e_start_refused TEXT ARG...: ingest-server ARG... exits 2 at start, printing TEXT (a fixed
+# string) in its output; the database it is given is never reached.
+e2e_start_refused() {
+  local why="$1" rc=0
+  shift
+  timeout -k 5 30 "$INGEST_SERVER" --db "host=127.0.0.1 port=1 dbname=none" --checkpoint-dir "$E2E_TMP/refused" \
+    --metrics-listen "" "$@" >"$E2E_TMP/refused.out" 2>&1 || rc=$?
+  [[ $rc -eq 2 ]] || { cat "$E2E_TMP/refused.out" >&2; e2e_fail "ingest-server $* exited $rc, expected 2"; }
+  grep -qF -- "$why" "$E2E_TMP/refused.out" ||
+    { cat "$E2E_TMP/refused.out" >&2; e2e_fail "ingest-server $*: no '$why' in its output"; }
+  e2e_log "ok: refused at start ($*): $(head -1 "$E2E_TMP/refused.out")"
+}
+
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 e2e_free_port() {
   "$E2E_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
