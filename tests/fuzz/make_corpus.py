@@ -210,16 +210,19 @@ def wal_segment_seeds():
         "garbage_after_end": segment_header() + body + bytes(40) + b"\x01",
         "short_frame_at_end": segment_header() + frame(b"hello") + b"\x00\x00\x01",
     }
-    for name, data in seeds.items():
-        write("wal_segment", "file_" + name, b"\x00" + data)
+    # The first byte: bit 0 clear (the file as is); bit 1 set to repair damage, on half of them.
+    for i, (name, data) in enumerate(seeds.items()):
+        write("wal_segment", "file_" + name, bytes([2 * (i % 2)]) + data)
+    # The first byte: bit 0 set (records described); 0xff allows large payloads.
     specs = {
-        "records_small": b"\x03abc\x01z\x05hello",
-        "records_large": b"\xf0\x02hi\xff\x00\x01x",
-        "records_none": b"",
-        "records_straddle": b"\xfe\xfa\x04data",
+        "records_small": b"\x01\x03abc\x01z\x05hello",
+        "records_large": b"\xff\xf0\x02hi\xff\x00\x01x",
+        "records_none": b"\x01",
+        "records_straddle": b"\xff\xfe\xfa\x04data",
+        "records_0xf0_small": b"\x03\xf0" + bytes(range(240)),
     }
     for name, spec in specs.items():
-        write("wal_segment", "spec_" + name, b"\x01" + spec)
+        write("wal_segment", "spec_" + name, spec)
 
 
 def checkpoint_entry(lines):

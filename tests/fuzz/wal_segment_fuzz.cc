@@ -1,12 +1,16 @@
 // Fuzz target of the write-ahead log's segment reader (ScanWal over WalSegmentReader). The input
-// becomes segment 1 of a log in a temporary directory of this process; the first byte picks how:
-//   even  the rest is the segment file, any bytes;
-//   odd   the rest describes records (a length byte, then that many payload bytes, or a large
-//         payload for lengths from 0xf0, up to about 4 MiB in all), written with the log's own header and
-//         frames and followed by zero padding: ScanWal must give back exactly those records, undamaged.
+// becomes segment 1 of a log in a temporary directory of this process; its first byte says how:
+//   bit 0 clear  the rest is the segment file, any bytes;
+//   bit 0 set    the rest describes records (a length byte, then that many payload bytes),
+//                written with the log's own header and frames and followed by zero padding:
+//                ScanWal must give back exactly those records, undamaged. From 0xf0 on, a length
+//                byte of 0xf0 or more is a large payload (64 KiB to 1 MiB, about 4 MiB in all),
+//                to cross the reader's 1 MiB windows;
+//   bit 1 set    a damaged log is also repaired, then scanned again: it must scan clean with
+//                the same records (a repair writes and fsyncs, so only some inputs ask for one).
 // Either way the scan must agree with a reference reading of the format written here from the
-// description in wal_format.h (records, where the log ends, whether it is damaged); a damaged
-// log, once repaired, scans clean with the same records; ReadWalRange reads the same records.
+// description in wal_format.h (records, where the log ends, whether it is damaged), and
+// ReadWalRange must read the same records.
 //
 // A real fuzzing run: bench/fuzz 600 wal_segment.
 #include <stdlib.h>
@@ -98,13 +102,13 @@ Expected ReferenceRead(absl::string_view seg) {
 constexpr size_t kMaxLargeSegment = 3 << 20;
 
 // Records described by `spec`, framed as the log writes them, then zero padding.
-std::string BuildSegment(absl::string_view spec, Records* written) {
+std::string BuildSegment(absl::string_view spec, bool large, Records* written) {
   std::string seg = ingest::server::EncodeWalHeader(1);
   while (!spec.empty()) {
     const uint8_t n = static_cast<uint8_t>(spec[0]);
     spec.remove_prefix(1);
     std::string payload;
-    if (n >= 0xf0) {  // 64 KiB to 1 MiB: records that straddle the reader's 1 MiB windows
+    if (large && n >= 0xf0) {
       if (seg.size() > kMaxLargeSegment) break;
       payload.assign((n - 0xef) * size_t{65536}, static_cast<char>(n));
     } else {
@@ -133,7 +137,7 @@ Records Scan(const LogDir& dir, bool repair, ingest::server::WalScan* scan) {
   return got;
 }
 
-void CheckScan(const LogDir& dir, const Expected& want) {
+void CheckScan(const LogDir& dir, const Expected& want, bool repair) {
   ingest::server::WalScan scan;
   const Records got = Scan(dir, /*repair=*/false, &scan);
   Require(got == want.records && scan.records == want.records.size(),
@@ -148,7 +152,7 @@ void CheckScan(const LogDir& dir, const Expected& want) {
       dir.path(), WalPosition{1, 0}, scan.end,
       [&](WalPosition p, absl::string_view payload) { ranged.emplace_back(p, std::string(payload)); });
   Require(range.ok() && ranged == got, absl::StrCat("ReadWalRange to the scan's end: ", range.ToString()));
-  if (!want.damaged) return;
+  if (!want.damaged || !repair) return;
   Scan(dir, /*repair=*/true, &scan);
   Require(scan.repaired, "damage was not repaired");
   const Records again = Scan(dir, /*repair=*/false, &scan);
@@ -163,13 +167,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static LogDir dir;
   if (size == 0) return 0;
   const absl::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const bool structured = (data[0] & 1) != 0;
   Records written;
-  const std::string seg = data[0] % 2 == 0 ? std::string(rest) : BuildSegment(rest, &written);
+  const std::string seg = structured ? BuildSegment(rest, data[0] >= 0xf0, &written) : std::string(rest);
   std::ofstream(dir.segment(), std::ios::binary | std::ios::trunc).write(seg.data(), seg.size());
   const Expected want = ReferenceRead(seg);
-  if (data[0] % 2 == 1) {
+  if (structured) {
     Require(!want.damaged && want.records == written, "the reference misreads a well-formed segment");
   }
-  CheckScan(dir, want);
+  CheckScan(dir, want, /*repair=*/(data[0] & 2) != 0);
   return 0;
 }
