@@ -3,9 +3,9 @@
 //   bit 0 clear  the rest is the segment file, any bytes;
 //   bit 0 set    the rest describes records (a length byte, then that many payload bytes),
 //                written with the log's own header and frames and followed by zero padding:
-//                ScanWal must give back exactly those records, undamaged. From 0xf0 on, a length
-//                byte of 0xf0 or more is a large payload (64 KiB to 1 MiB, about 4 MiB in all),
-//                to cross the reader's 1 MiB windows;
+//                ScanWal must give back exactly those records, undamaged. When the first byte
+//                is 0xff, a length byte of 0xf0 or more is a large payload instead (64 KiB to
+//                1 MiB, up to about 2.5 MiB in all) that crosses the reader's 1 MiB windows;
 //   bit 1 set    a damaged log is also repaired, then scanned again: it must scan clean with
 //                the same records (a repair writes and fsyncs, so only some inputs ask for one).
 // Either way the scan must agree with a reference reading of the format written here from the
@@ -97,9 +97,9 @@ Expected ReferenceRead(absl::string_view seg) {
   return out;
 }
 
-// A segment stops taking large payloads at this size: it crosses the reader's 1 MiB windows
-// several times already, and each run writes and reads it (repaired: twice).
-constexpr size_t kMaxLargeSegment = 3 << 20;
+// A segment stops taking large payloads past 1.5 MiB: by then it crosses the reader's 1 MiB
+// window, and each run writes and reads it several times.
+constexpr size_t kMaxLargeSegment = 3 << 19;
 
 // Records described by `spec`, framed as the log writes them, then zero padding.
 std::string BuildSegment(absl::string_view spec, bool large, Records* written) {
@@ -169,7 +169,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   const bool structured = (data[0] & 1) != 0;
   Records written;
-  const std::string seg = structured ? BuildSegment(rest, data[0] >= 0xf0, &written) : std::string(rest);
+  const std::string seg = structured ? BuildSegment(rest, data[0] == 0xff, &written) : std::string(rest);
   std::ofstream(dir.segment(), std::ios::binary | std::ios::trunc).write(seg.data(), seg.size());
   const Expected want = ReferenceRead(seg);
   if (structured) {
