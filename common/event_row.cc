@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "common/event_text.h"
 #include "common/utf8.h"
 
@@ -15,8 +16,9 @@ constexpr size_t kMaxPayloadBytes = 4096;
 
 template <typename Timestamp>
 int64_t TruncatedMicros(const Timestamp& ts) {
-  // nanos are 0..999999999 for a valid timestamp, so this floors toward the past.
-  return ts.seconds() * 1000000 + ts.nanos() / 1000;
+  // Floors toward the past. Validation keeps a row's time in 2000..now; a time that is not (an
+  // event of a damaged log record) saturates at the int64 range instead of overflowing it.
+  return absl::ToUnixMicros(absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos()));
 }
 
 }  // namespace

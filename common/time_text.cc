@@ -12,13 +12,12 @@ int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
 absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
 
 google::protobuf::Timestamp ToProtoTime(absl::Time t) {
+  // Whole seconds, then the nanoseconds past them: nanoseconds since the epoch overflow int64
+  // before 1678 and after 2262, and a CSV cell may hold any year from 0000 to 9999.
+  const int64_t secs = absl::ToUnixSeconds(t);  // rounds toward the past: nanos stay >= 0
   google::protobuf::Timestamp ts;
-  int64_t nanos = absl::ToUnixNanos(t);
-  int64_t secs = nanos / 1000000000;
-  int64_t rem = nanos % 1000000000;
-  if (rem < 0) rem += 1000000000, --secs;
   ts.set_seconds(secs);
-  ts.set_nanos(static_cast<int32_t>(rem));
+  ts.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(secs))));
   return ts;
 }
 

@@ -3,6 +3,7 @@
 # installed are skipped, so a second run does no network work. Needs root (or sudo).
 # --build-only: just what compiling needs (the Dockerfile's build stage has no use for
 # PostgreSQL, Python or the deploy tools).
+# --fuzz: what compiling needs, and Clang with libFuzzer for the fuzz targets (bench/fuzz).
 set -euo pipefail
 
 BUILD_PACKAGES=(
@@ -27,10 +28,12 @@ PACKAGES=(
   clang-format                # tests/structure checks the house style (.clang-format)
   python3-matplotlib          # bench/report draws the plots of docs/performance.md
 )
+FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
 case "${1:-}" in
   --build-only) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
+  --fuzz) PACKAGES=("${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}") ;;
   "") ;;
-  *) echo "usage: scripts/setup-deps.sh [--build-only]" >&2; exit 2 ;;
+  *) echo "usage: scripts/setup-deps.sh [--build-only | --fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -47,16 +47,29 @@ class Reader {
   absl::string_view data_;
 };
 
+absl::Status StreamRecordDamage(const WindowItem& item, absl::string_view what) {
+  return absl::DataLossError(
+      absl::StrCat("log record of '", item.origin, "' sequence ", item.sequence, " ", what));
+}
+
 absl::Status DecodeStreamBatch(absl::string_view body, WindowItem* item) {
   auto received = ParseReceivedBatch(body);
   if (!received.ok()) {
-    return absl::DataLossError(
-        absl::StrCat("log record of '", item->origin, "' sequence ", item->sequence,
-                     " holds a batch that does not parse: ", received.status().message()));
+    return StreamRecordDamage(
+        *item, absl::StrCat("holds a batch that does not parse: ", received.status().message()));
   }
   item->bytes = received->wire_bytes;
   absl::flat_hash_map<uint32_t, const v1::Rejection*> rejected;
-  for (const auto& rej : item->ack.rejections()) rejected[rej.index()] = &rej;
+  for (const auto& rej : item->ack.rejections()) {
+    // Validation rejects each event of the batch at most once; anything else is not its record.
+    if (rej.index() >= received->events.size()) {
+      return StreamRecordDamage(*item, absl::StrCat("rejects event ", rej.index(), " of a batch of ",
+                                                    received->events.size(), " events"));
+    }
+    if (!rejected.emplace(rej.index(), &rej).second) {
+      return StreamRecordDamage(*item, absl::StrCat("rejects event ", rej.index(), " twice"));
+    }
+  }
   item->events.reserve(received->events.size() - rejected.size());
   for (int i = 0; i < received->events_size(); ++i) {
     const EventView& e = received->events[i];

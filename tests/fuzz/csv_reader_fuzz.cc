@@ -1,18 +1,10 @@
 // Fuzz target of the CSV event reader: any bytes as a file, header and every row, checking what
 // the rest of the server relies on, not only that nothing crashes.
 //
-// A real fuzzing run needs Clang (libFuzzer and AddressSanitizer):
-//   CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo
-//   cmake --build build-fuzz --target csv_reader_fuzz
-//   mkdir -p /tmp/csv-corpus
-//   build-fuzz/tests/fuzz/csv_reader_fuzz -max_len=8192 -max_total_time=600 /tmp/csv-corpus
-//   tests/fuzz/corpus/csv
-// New inputs go to the first directory; copy the interesting ones (and any crash-* file) into
-// tests/fuzz/corpus/csv so that the fuzz_csv_replay test replays them on every build.
+// A real fuzzing run: bench/fuzz 600 csv (Clang, libFuzzer and AddressSanitizer, in build-fuzz/).
+// Copy a crash it finds into tests/fuzz/corpus/csv so that the fuzz_csv_replay test replays it.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -21,14 +13,11 @@
 #include "common/csv_reader.h"
 #include "common/utf8.h"
 #include "common/validation.h"
+#include "tests/fuzz/fuzz_invariant.h"
 
 namespace {
 
-void Require(bool ok, const std::string& what) {
-  if (ok) return;
-  std::fprintf(stderr, "csv_reader_fuzz: broken invariant: %s\n", what.c_str());
-  std::abort();
-}
+using ingest::fuzz::Require;
 
 bool IsRowCode(const std::string& code) {
   using namespace ingest::code;

@@ -4,6 +4,7 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <ostream>
 #include <string>
 
@@ -103,6 +104,17 @@ TEST(EventRowTest, NanosAreTruncatedToMicrosecondsNeverRounded) {
   EXPECT_EQ(ToEventRow(e).event_time_us, kSeconds * 1000000);
   e.mutable_event_time()->set_nanos(0);
   EXPECT_EQ(ToEventRow(e).event_time_us, kSeconds * 1000000);
+}
+
+// Found by tests/fuzz/wal_record_fuzz: seconds * 1000000 overflowed int64 (undefined behaviour)
+// for an event of a damaged log record, which recovery maps to a row without validating it again.
+TEST(EventRowTest, ATimeBeyondInt64MicrosecondsSaturates) {
+  v1::Event e = FullEvent();
+  e.mutable_event_time()->set_seconds(28671836174960);
+  EXPECT_EQ(ToEventRow(e).event_time_us, std::numeric_limits<int64_t>::max());
+  e.mutable_event_time()->set_seconds(std::numeric_limits<int64_t>::min());
+  e.mutable_event_time()->set_nanos(-1);
+  EXPECT_EQ(ToEventRow(e).event_time_us, std::numeric_limits<int64_t>::min());
 }
 
 TEST(EventRowTest, AbsentQuantityBecomesOne) {

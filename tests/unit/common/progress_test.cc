@@ -22,7 +22,7 @@ class FakeTerminal {
   ProgressTerminal Make(bool is_terminal, int columns = 80) {
     ProgressTerminal t;
     t.is_terminal = is_terminal;
-    t.columns = [this, columns] { return columns; };
+    t.columns = [columns] { return columns; };
     t.write = [this](absl::string_view bytes) {
       out << bytes;
       ++writes;

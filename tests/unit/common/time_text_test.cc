@@ -64,6 +64,19 @@ TEST(TimeTextTest, ProtoTimeRoundTrips) {
   }
 }
 
+// Found by tests/fuzz/csv_values_fuzz: nanoseconds since the epoch overflowed for these years.
+TEST(TimeTextTest, ProtoTimeRoundTripsFarFromTheEpoch) {
+  for (absl::Time t :
+       {At(0, 1, 1, 0, 0, 0), At(1600, 2, 29, 12, 0, 0) + absl::Nanoseconds(5),
+        At(9999, 12, 31, 23, 59, 59) + absl::Nanoseconds(999999999), At(10000, 1, 1, 23, 59, 0)}) {
+    auto ts = ToProtoTime(t);
+    EXPECT_GE(ts.nanos(), 0);
+    EXPECT_LE(ts.nanos(), 999999999);
+    EXPECT_EQ(FromProtoTime(ts), t) << FormatUtc(t);
+  }
+  EXPECT_EQ(ToProtoTime(At(9999, 12, 31, 23, 59, 59)).seconds(), 253402300799);
+}
+
 TEST(TimeTextTest, FromProtoTimeAddsNanosToSeconds) {
   google::protobuf::Timestamp ts;
   ts.set_seconds(-1);

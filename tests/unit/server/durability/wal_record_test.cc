@@ -55,5 +55,21 @@ TEST(WalRecordTest, DamagedRecordsAreDataLoss) {
   EXPECT_EQ(DecodeWalRecord(wrong_version).status().code(), absl::StatusCode::kDataLoss);
 }
 
+// Found by tests/fuzz/wal_record_fuzz: more rejections than events made decoding throw
+// std::length_error (vector::reserve of a negative size) instead of returning DataLoss.
+TEST(WalRecordTest, AnAckThatDoesNotFitItsBatchIsDataLoss) {
+  v1::EventBatch batch = Batch();
+  WindowItem item = BuildWindowItem(batch, kNow);
+  for (uint32_t index : {4u, 9u, 9u}) item.ack.add_rejections()->set_index(index);
+  auto decoded = DecodeWalRecord(EncodeWalRecord(item, batch.SerializeAsString()));
+  EXPECT_EQ(decoded.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(decoded.status().message().find("rejects event 4"), std::string::npos) << decoded.status();
+
+  item = BuildWindowItem(batch, kNow);  // event 2 is rejected (quantity 0)
+  item.ack.add_rejections()->set_index(2);
+  EXPECT_EQ(DecodeWalRecord(EncodeWalRecord(item, batch.SerializeAsString())).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 }  // namespace
 }  // namespace ingest::server
