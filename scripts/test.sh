@@ -19,9 +19,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"
 # The ThreadSanitizer run: the tests of code that shares state between threads without gRPC.
-TSAN_TESTS='^server_(wal_writer|durable_log|window|batch_writer|producers|file_registry|worker_pool|database_probe|event_lookup)_test$'
+# Only these are built in build-tsan/.
+TSAN_TESTS=(server_wal_writer_test server_durable_log_test server_window_test server_batch_writer_test
+  server_producers_test server_file_registry_test server_worker_pool_test server_database_probe_test
+  server_event_lookup_test)
 
 SANITIZE=()
+BUILD_SELECT=()
 CTEST_SELECT=()
 if [[ "${1:-}" == --sanitize=* ]]; then
   SANITIZE=("$1")
@@ -29,7 +33,8 @@ if [[ "${1:-}" == --sanitize=* ]]; then
     --sanitize=address) BUILD_DIR="${INGEST_BUILD_DIR:-build-asan}" ;;
     --sanitize=thread)
       BUILD_DIR="${INGEST_BUILD_DIR:-build-tsan}"
-      CTEST_SELECT=(-R "$TSAN_TESTS") ;;
+      BUILD_SELECT=(--target "${TSAN_TESTS[@]}")
+      CTEST_SELECT=(-R "^($(IFS='|'; echo "${TSAN_TESTS[*]}"))\$") ;;
     *) echo "test: --sanitize is address or thread, not '${1#--sanitize=}'" >&2; exit 2 ;;
   esac
   shift
@@ -47,9 +52,14 @@ section() { printf '\n== %s ==\n' "$*"; }
 section "Dependencies"
 bash scripts/setup-deps.sh
 
+if [[ "${SANITIZE[*]}" == --sanitize=thread ]]; then
+  section "Abseil with ThreadSanitizer (.local/tsan/, built once)"
+  bash scripts/build-tsan-deps.sh
+fi
+
 section "Build ($BUILD_DIR/, output in .local/logs/build-test.log)"
 SECONDS=0
-if ! INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh --tests "${SANITIZE[@]}" >"$LOGS/build-test.log" 2>&1; then
+if ! INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh --tests "${SANITIZE[@]}" "${BUILD_SELECT[@]}" >"$LOGS/build-test.log" 2>&1; then
   echo "--- last lines of .local/logs/build-test.log ---" >&2
   tail -n 60 "$LOGS/build-test.log" >&2
   echo "test: the build failed (full output: .local/logs/build-test.log)" >&2
