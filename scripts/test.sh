@@ -41,7 +41,7 @@ if [[ "${1:-}" == --sanitize=* ]]; then
   export ASAN_OPTIONS="abort_on_error=0:halt_on_error=1:detect_leaks=1"
   export LSAN_OPTIONS="suppressions=$REPO/tests/sanitizers/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$REPO/tests/sanitizers/tsan.supp"
 fi
 BUILD_DIR="${BUILD_DIR:-${INGEST_BUILD_DIR:-build}}"
 LOGS="$REPO/.local/logs"
