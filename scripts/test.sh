@@ -9,7 +9,8 @@
 #                                        UndefinedBehaviorSanitizer (in build-asan/)
 #   scripts/test.sh --sanitize=thread    the concurrency tests (threads, locks, the log's group
 #                                        commit; no gRPC, whose libraries are not instrumented),
-#                                        built with ThreadSanitizer (in build-tsan/)
+#                                        built with ThreadSanitizer (in build-tsan/) against an
+#                                        Abseil built with it once (scripts/build-tsan-deps.sh)
 # A sanitizer's report fails the test it happened in (the process exits non-zero).
 #
 # Environment: INGEST_BUILD_DIR (default build); INGEST_TEST_PG_PORT (default 55433) and
@@ -18,11 +19,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"
-# The ThreadSanitizer run: the tests of code that shares state between threads without gRPC.
-# Only these are built in build-tsan/.
+# The ThreadSanitizer run: the tests of code that shares state between threads without gRPC
+# (whose own synchronization stays invisible: Debian's libgrpc is not instrumented), the
+# parallel parts of a batch over their PostgreSQL connections included. Only these are built
+# in build-tsan/.
 TSAN_TESTS=(server_wal_writer_test server_durable_log_test server_window_test server_batch_writer_test
   server_producers_test server_file_registry_test server_worker_pool_test server_database_probe_test
-  server_event_lookup_test)
+  server_event_lookup_test generator_csv_file_writer_test integration_parted_write_test)
 
 SANITIZE=()
 BUILD_SELECT=()
