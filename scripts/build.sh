@@ -31,6 +31,12 @@ default_dir=build
 [[ "$SANITIZE" == address ]] && default_dir=build-asan
 [[ "$SANITIZE" == thread ]] && default_dir=build-tsan
 BUILD_DIR="${INGEST_BUILD_DIR:-$default_dir}"
+# ThreadSanitizer sees absl::Mutex only in an Abseil built with it: .local/tsan/abseil, built once.
+DEPS=()
+if [[ "$SANITIZE" == thread ]]; then
+  bash scripts/build-tsan-deps.sh
+  DEPS=(-Dabsl_DIR="$(pwd)/.local/tsan/abseil/lib/cmake/absl")
+fi
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINGEST_BUILD_TESTS="$TESTS" -DINGEST_WERROR=ON \
-  -DINGEST_SANITIZE="$SANITIZE"
+  -DINGEST_SANITIZE="$SANITIZE" "${DEPS[@]}"
 cmake --build "$BUILD_DIR" -j"$(nproc)" "$@"
