@@ -130,7 +130,7 @@ ab_phase() {
       ((ROUNDS > 0)) || { FAILED=1; echo "bench: the abuse $name did not run:" >&2; tail -5 "$BENCH_WORK/abuse.out" >&2; }
       if ((MISSES > 0)); then
         echo "  $name: $MISSES of $runs abuse.py runs ended on an answer other than the contract's, the first:" \
-          "$(grep -m1 'FAIL: ' "$BENCH_WORK/abuse.out" | sed 's/^\[[^]]*\] FAIL: //')"
+          "$(grep -m1 'FAIL: ' "$BENCH_WORK/abuse.out" | sed 's/^\[[^]]*\] FAIL: //' || grep -v '\] ok: ' "$BENCH_WORK/abuse.out" | tail -3)"
       fi
     fi
   fi

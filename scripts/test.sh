@@ -25,7 +25,8 @@ REPO="$(pwd)"
 # in build-tsan/.
 TSAN_TESTS=(server_wal_writer_test server_durable_log_test server_window_test server_batch_writer_test
   server_producers_test server_file_registry_test server_worker_pool_test server_database_probe_test
-  server_event_lookup_test generator_csv_file_writer_test integration_parted_write_test)
+  server_event_lookup_test generator_csv_file_writer_test integration_parted_write_test
+  server_authenticator_test server_call_limits_test)
 
 SANITIZE=()
 BUILD_SELECT=()
