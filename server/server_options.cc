@@ -78,6 +78,12 @@ void AddLimitOptions(CLI::App& app, ServerConfig& c) {
       ->check(CLI::PositiveNumber);
   AddParsed(app, "--stream-idle-timeout", &c.limits.stream_idle_timeout, "10m", ParseDuration,
             "end a stream (UNAVAILABLE) that sent no message for this long");
+  app.add_option(
+         "--max-batches-per-second", c.limits.max_batches_per_second,
+         "most EventBatches a second one client sends over all its streams (a client: its token with "
+         "--auth-tokens, else its address); a stream over it pauses reading, nothing is refused; 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   AddParsed(app, "--max-grpc-memory", &c.max_grpc_memory, "1GiB", ParseSize,
             "ceiling on the memory gRPC holds for connections and messages (a gRPC resource quota)");
 }

@@ -1,6 +1,7 @@
 #include "server/access/authenticator.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/sha256.h"
@@ -69,7 +70,10 @@ void Authenticator::Install(const std::vector<TokenEntry>& parsed) {
         grant = std::move(old.grant);
       }
     }
-    if (!grant) grant = std::make_shared<Grant>(t.prefix, t.admin);
+    if (!grant) {
+      grant = std::make_shared<Grant>(t.prefix, t.admin,
+                                      "token:" + absl::BytesToHexString(t.digest.substr(0, 8)));
+    }
     next.push_back({t.digest, std::move(grant)});
   }
   for (Entry& old : entries_) {

@@ -22,10 +22,14 @@ namespace ingest::server {
 // What one token allows, shared by the calls that presented it.
 class Grant {
  public:
-  Grant(std::string prefix, bool admin) : prefix_(std::move(prefix)), admin_(admin) {}
+  Grant(std::string prefix, bool admin, std::string client = "")
+      : prefix_(std::move(prefix)), admin_(admin), client_(std::move(client)) {}
 
   const std::string& prefix() const { return prefix_; }
   bool admin() const { return admin_; }
+  // Who the token's calls are, for --max-batches-per-second: derived from the token's digest
+  // (never the token); empty for the open grant, whose calls count by their address.
+  const std::string& client() const { return client_; }
   // A producer id or event id this token may write.
   bool Allows(absl::string_view id) const;
   // OK, or PermissionDenied naming the `what` ("producer_id", "event_id"), the id and the prefix.
@@ -40,6 +44,7 @@ class Grant {
  private:
   std::string prefix_;
   bool admin_;
+  std::string client_;
   std::atomic<bool> revoked_{false};
 };
 

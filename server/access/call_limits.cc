@@ -22,8 +22,8 @@ CallLimits::StreamTicket::~StreamTicket() { limits_->Close(this); }
 CallLimits::UploadTicket::~UploadTicket() { limits_->uploads_.fetch_sub(1); }
 
 absl::StatusOr<std::unique_ptr<CallLimits::StreamTicket>> CallLimits::OpenStream(const std::string& peer,
-                                                                                 absl::Time now,
-                                                                                 EndIdle end) {
+                                                                                 absl::Time now, EndIdle end,
+                                                                                 const std::string& client) {
   std::string host = PeerHost(peer);
   absl::MutexLock lock(&mu_);
   if (open_.size() >= config_.max_streams) {
@@ -40,7 +40,16 @@ absl::StatusOr<std::unique_ptr<CallLimits::StreamTicket>> CallLimits::OpenStream
                                                      config_.max_streams_per_peer, "); retry later"));
   }
   ++from_host;
-  std::unique_ptr<StreamTicket> ticket(new StreamTicket(this, std::move(host), std::move(end)));
+  std::string who = client.empty() ? host : client;
+  std::unique_ptr<StreamTicket> ticket(new StreamTicket(this, std::move(host), who, std::move(end)));
+  if (config_.max_batches_per_second > 0) {
+    std::weak_ptr<RateBudget>& shared = rates_[who];
+    ticket->rate_ = shared.lock();
+    if (!ticket->rate_) {
+      ticket->rate_ = std::make_shared<RateBudget>(config_.max_batches_per_second);
+      shared = ticket->rate_;
+    }
+  }
   ticket->Waiting(now);
   open_.emplace(ticket.get(), false);
   return ticket;
@@ -61,6 +70,11 @@ void CallLimits::Close(StreamTicket* ticket) {
   open_.erase(ticket);
   auto it = per_host_.find(ticket->host_);
   if (it != per_host_.end() && --it->second == 0) per_host_.erase(it);
+  if (ticket->rate_) {
+    ticket->rate_.reset();
+    auto rate = rates_.find(ticket->client_);
+    if (rate != rates_.end() && rate->second.expired()) rates_.erase(rate);  // its client's last stream
+  }
 }
 
 size_t CallLimits::EndIdleStreams(absl::Time now) {

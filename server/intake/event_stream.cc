@@ -61,7 +61,7 @@ grpc::Status EventStream::Open() {
     st = grant.status();
   }
   if (st.ok() && ctx_.limits != nullptr) {
-    auto ticket = ctx_.limits->OpenStream(peer_, absl::Now(), IdleEnd());
+    auto ticket = ctx_.limits->OpenStream(peer_, absl::Now(), IdleEnd(), grant_->client());
     if (ticket.ok()) ticket_ = std::move(*ticket);
     st = ticket.status();
   }
@@ -125,9 +125,27 @@ void EventStream::Continue(const grpc::Status& status) {
       }
     });
   }
+  const absl::Duration wait = ticket_ ? ticket_->Pace(absl::Now()) : absl::ZeroDuration();
   absl::MutexLock lock(&shared_->mu);
+  if (wait > absl::ZeroDuration()) PauseForRate(wait);
   shared_->read_in_flight = false;
   shared_->Pump();
+}
+
+void EventStream::PauseForRate(absl::Duration wait) {
+  ctx_.metrics->RateWait(wait);
+  shared_->rate_paused = true;
+  // A new alarm each time: the last one may still be running its callback, which unpaused us.
+  shared_->rate_alarm = std::make_unique<grpc::Alarm>();
+  shared_->rate_alarm->Set(
+      std::chrono::system_clock::now() + std::chrono::microseconds(absl::ToInt64Microseconds(wait)),
+      [weak = std::weak_ptr<Shared>(shared_)](bool) {
+        if (auto s = weak.lock()) {
+          absl::MutexLock lock(&s->mu);
+          s->rate_paused = false;
+          s->Pump();
+        }
+      });
 }
 
 grpc::Status EventStream::BindProducer(const std::string& producer) {

@@ -2,11 +2,13 @@
 // write-ahead log keeps as they are), admits it through the producer's sequence rules, hands new
 // ones to the window, and writes one ack per batch in arrival order as each becomes durable.
 // It stops reading — so HTTP/2 flow control pushes back on the producer — while 256 batches
-// wait for their acks or while the log is over its budget. Before its first read, the call's token
+// wait for their acks, while the log is over its budget, or for as long as its client is over
+// --max-batches-per-second. Before its first read, the call's token
 // and the stream limits are checked (server/access/). The first batch of a producer whose
 // state is not in memory is processed on the loads pool, as that state comes from PostgreSQL.
 #pragma once
 
+#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -41,8 +43,10 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
     grpc::ByteBuffer writing ABSL_GUARDED_BY(mu);
     bool write_in_flight ABSL_GUARDED_BY(mu) = false;
     bool read_in_flight ABSL_GUARDED_BY(mu) = false;
-    bool log_paused ABSL_GUARDED_BY(mu) = false;  // waiting for room in the log budget
-    bool reads_done ABSL_GUARDED_BY(mu) = false;  // half-closed, or ended by an error
+    bool log_paused ABSL_GUARDED_BY(mu) = false;   // waiting for room in the log budget
+    bool rate_paused ABSL_GUARDED_BY(mu) = false;  // waiting out its client's --max-batches-per-second
+    std::unique_ptr<grpc::Alarm> rate_alarm ABSL_GUARDED_BY(mu);  // ends rate_paused
+    bool reads_done ABSL_GUARDED_BY(mu) = false;                  // half-closed, or ended by an error
     bool finished ABSL_GUARDED_BY(mu) = false;
     grpc::Status final_status ABSL_GUARDED_BY(mu);
     grpc::StatusCode finished_code ABSL_GUARDED_BY(mu) = grpc::StatusCode::OK;  // counted in OnDone
@@ -71,6 +75,8 @@ class EventStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc:
   grpc::Status BindProducer(const std::string& producer);
   // After a batch: the next read, or the end of the stream with `status`.
   void Continue(const grpc::Status& status);
+  // The next read waits `wait`, for the client's --max-batches-per-second.
+  void PauseForRate(absl::Duration wait) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu);
   // Acks everything received so far, then ends the stream with `status`.
   void EndAfterAcks(const grpc::Status& status);
   // Drops one reference; the last one (gRPC's, or a job's on the loads pool) deletes the reactor.

@@ -37,7 +37,7 @@ void EventStream::Shared::Pump() {
     write_in_flight = true;
     reactor->StartWrite(&writing);
   }
-  if (!reads_done && !read_in_flight && !log_paused && slots.size() < kMaxUnackedBatches) {
+  if (!reads_done && !read_in_flight && !log_paused && !rate_paused && slots.size() < kMaxUnackedBatches) {
     read_in_flight = true;
     if (reactor->ticket_) reactor->ticket_->Waiting(absl::Now());
     reactor->StartRead(&reactor->request_);

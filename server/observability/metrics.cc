@@ -62,6 +62,13 @@ Metrics::Metrics()
       refused_(CounterFamily(
           *registry_, "ingest_calls_refused_total",
           "Calls and stream batches refused by tokens or limits, by reason (the limit's flag).")),
+      rate_waits_(CounterFamily(*registry_, "ingest_rate_limited_batches_total",
+                                "Stream batches after which the stream paused reading, its client being over "
+                                "--max-batches-per-second.")
+                      .Add({})),
+      rate_wait_seconds_(CounterFamily(*registry_, "ingest_rate_limited_seconds_total",
+                                       "Time streams paused reading for --max-batches-per-second, summed.")
+                             .Add({})),
       batches_committed_(CounterFamily(*registry_, "ingest_batches_committed_total",
                                        "Micro-batches committed to PostgreSQL.")
                              .Add({})),
@@ -135,6 +142,11 @@ void Metrics::Refused(const absl::Status& status) {
     std::replace(reason.begin(), reason.end(), '-', '_');
   }
   refused_.Add({{"reason", reason}}).Increment();
+}
+
+void Metrics::RateWait(absl::Duration wait) {
+  rate_waits_.Increment();
+  rate_wait_seconds_.Increment(absl::ToDoubleSeconds(wait));
 }
 
 void Metrics::AckReady(absl::Duration latency) { ack_latency_.Observe(absl::ToDoubleSeconds(latency)); }

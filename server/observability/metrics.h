@@ -52,6 +52,9 @@ class Metrics {
   // "unauthenticated", "permission_denied", or the limit named in the message's "(--flag …)" with
   // dashes as underscores ("max_streams_per_peer", "stream_idle_timeout").
   void Refused(const absl::Status& status);
+  // A stream waited `wait` before reading its next batch: its client is over
+  // --max-batches-per-second.
+  void RateWait(absl::Duration wait);
   // A new stream batch's ack became ready, `latency` after it arrived.
   void AckReady(absl::Duration latency);
   // A micro-batch committed (called with its items, spilled ones read back).
@@ -72,6 +75,8 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& uploads_;
   prometheus::Family<prometheus::Counter>& rpcs_handled_;
   prometheus::Family<prometheus::Counter>& refused_;
+  prometheus::Counter& rate_waits_;
+  prometheus::Counter& rate_wait_seconds_;
   prometheus::Counter& batches_committed_;
   prometheus::Family<prometheus::Counter>& rows_written_;
   prometheus::Histogram& batch_events_;

@@ -128,5 +128,20 @@ TEST_F(AuthenticatorTest, CallsAuthenticateWhileSighupReloads) {
   EXPECT_TRUE((*auth)->Check(kShop).ok()) << "the last re-read lists the shop token";
 }
 
+TEST_F(AuthenticatorTest, EachTokenIsItsOwnClientAndKeepsItThroughARereadThatKeepsIt) {
+  Write(std::string(kShop) + " shop-\n" + kAdmin + " * admin\n");
+  auto auth = Authenticator::Load(path_);
+  ASSERT_TRUE(auth.ok());
+  const std::string shop = (*(*auth)->Check(kShop))->client();
+  const std::string admin = (*(*auth)->Check(kAdmin))->client();
+  EXPECT_NE(shop, admin);
+  EXPECT_EQ(shop.rfind("token:", 0), 0u);
+  EXPECT_EQ(shop.find(kShop), std::string::npos) << "never the token itself";
+  EXPECT_TRUE(Grant::Open()->client().empty()) << "calls without tokens count by their address";
+  Write(std::string(kShop) + " shop-\n");
+  ASSERT_TRUE((*auth)->Reload().ok());
+  EXPECT_EQ((*(*auth)->Check(kShop))->client(), shop);
+}
+
 }  // namespace
 }  // namespace ingest::server

@@ -100,5 +100,39 @@ TEST(CallLimitsTest, StreamsOpenCloseAndIdleFromManyThreads) {
   EXPECT_TRUE(limits.OpenStream("ipv4:10.0.0.9:1", kStart, [](const std::string&) {}).ok());
 }
 
+TEST(CallLimitsTest, TheStreamsOfOneClientShareItsBatchRateAndOtherClientsHaveTheirOwn) {
+  CallLimitsConfig config;
+  config.max_batches_per_second = 2;
+  CallLimits limits(config);
+  auto none = [](const std::string&) {};
+  auto a1 = limits.OpenStream("ipv4:10.0.0.1:1", kStart, none);
+  auto a2 = limits.OpenStream("ipv4:10.0.0.1:2", kStart, none);
+  auto b1 = limits.OpenStream("ipv4:10.0.0.2:1", kStart, none);
+  auto t1 = limits.OpenStream("ipv4:10.0.0.1:3", kStart, none, "token:00ff");
+  ASSERT_TRUE(a1.ok() && a2.ok() && b1.ok() && t1.ok());
+  EXPECT_EQ((*a1)->Pace(kStart), absl::ZeroDuration());
+  EXPECT_EQ((*a2)->Pace(kStart), absl::ZeroDuration());
+  EXPECT_EQ((*a1)->Pace(kStart), absl::Milliseconds(500))
+      << "a second stream does not add to the address's share";
+  EXPECT_EQ((*b1)->Pace(kStart), absl::ZeroDuration()) << "another address has its own";
+  EXPECT_EQ((*t1)->Pace(kStart), absl::ZeroDuration())
+      << "a token's calls count by the token, not the address";
+  EXPECT_EQ((*t1)->Pace(kStart), absl::ZeroDuration());
+  EXPECT_EQ((*t1)->Pace(kStart), absl::Milliseconds(500));
+
+  a1->reset();
+  a2->reset();
+  auto a3 = limits.OpenStream("ipv4:10.0.0.1:4", kStart, none);
+  ASSERT_TRUE(a3.ok());
+  EXPECT_EQ((*a3)->Pace(kStart), absl::ZeroDuration()) << "a client's budget goes with its last stream";
+}
+
+TEST(CallLimitsTest, WithoutABatchRateNoStreamWaits) {
+  CallLimits limits(CallLimitsConfig{});
+  auto s = limits.OpenStream("ipv4:10.0.0.1:1", kStart, [](const std::string&) {});
+  ASSERT_TRUE(s.ok());
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ((*s)->Pace(kStart), absl::ZeroDuration());
+}
+
 }  // namespace
 }  // namespace ingest::server
