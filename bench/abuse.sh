@@ -2,16 +2,19 @@
 # abuse: how much of its throughput a well-behaved producer keeps while another client abuses the
 # same server (hardening target: ≥ 0.8 × its throughput alone). A ratio to report, not a test.
 #
-#   bench/abuse.sh [SECONDS (20)] [KIND...]
+#   bench/abuse.sh [--rate EVENTS_PER_S] [SECONDS (20)] [KIND...]
 #
 # KIND: the abuses of tests/e2e/abuse.py (oversized too-many-events stream-flood slow-reader idle
 # upload-claim upload-chunks upload-flood) and one-event-batches (a second event-generator: 4
 # producers of one-event batches, --interval 0 --window 256); all of them by default.
 # The server runs with the limits abuse.py assumes (--max-message-bytes 4MiB --max-request-events
-# 1000 --max-streams-per-peer 16 --max-uploads 2 --stream-idle-timeout 2s), a fresh one with a
-# fresh database for each phase. The well-behaved producer is one event-generator stream (the abuse
-# shares its address, 127.0.0.1, and so its per-peer limit) sending batches of 1000 events as
-# fast as acks allow for SECONDS; its events/s acked is the figure. Phases: alone, then each KIND
+# 1000 --max-streams-per-peer 16 --max-uploads 2 --stream-idle-timeout 2s), with --auth-tokens
+# (the producer and the abuse each have a token, so each is its own client) and
+# --max-batches-per-second 2000, a fresh server with a fresh database for each phase. The
+# well-behaved producer is one event-generator stream (the abuse shares its address, 127.0.0.1,
+# and so its per-peer limit) sending batches of 1000 events for SECONDS: as fast as acks allow,
+# or with --rate at that pace (a producer with a steady flow, the load a deployment plans for);
+# its events/s acked is the figure. Phases: alone, then each KIND
 # with the abuse repeating in a loop for the whole time (abuse.py SECONDS, started again when a run
 # stops at an answer other than the contract's; it starts 1 s before the producer), then alone again; ratios are to the mean of the two runs alone. The abusing client
 # runs on the same machine and takes its share of the cores: CPU seconds of the server, the
@@ -23,13 +26,22 @@
 # (abuse_misses) and the first is printed. Exit 1, after writing the rows, when a client could not
 # run (the abuse never got through a round, the producer failed); never because of a ratio.
 source "$(dirname "$0")/lib.sh"
+PACE=()
+if [[ "${1:-}" == --rate ]]; then
+  PACE=(--rate "$2")
+  shift 2
+fi
 DURATION="${1:-20}"
 shift $(($# < 1 ? $# : 1))
 KINDS=("$@")
 ((${#KINDS[@]})) || KINDS=(oversized too-many-events stream-flood slow-reader idle upload-claim upload-chunks
   upload-flood one-event-batches)
 LIMITS=(--max-message-bytes 4MiB --max-request-events 1000 --max-streams-per-peer 16 --max-uploads 2
-  --stream-idle-timeout 2s)
+  --stream-idle-timeout 2s --auth-tokens "$BENCH_WORK/tokens.txt" --max-batches-per-second 2000)
+printf 'good-token-0123456789abcdef good-\nabuse-token-0123456789abcdef *\n' >"$BENCH_WORK/tokens.txt"
+echo good-token-0123456789abcdef >"$BENCH_WORK/good.token"
+echo abuse-token-0123456789abcdef >"$BENCH_WORK/abuse.token"
+export INGEST_ABUSE_TOKEN_FILE="$BENCH_WORK/abuse.token"  # abuse.py sends it
 ABUSE_PID=""
 trap 'ab_stop_abuse; bench_cleanup' EXIT
 
@@ -70,6 +82,7 @@ ab_start_abuse() {
       runs=1
       timeout -k 5 $((secs + 120)) "$BUILD/generator-client/event-generator" --target "$BENCH_INGEST" --producers 4 \
         --events 1 --interval 0 --window 256 --continuous --duration "${secs}s" --json --log-level warn \
+        --token-file "$BENCH_WORK/abuse.token" \
         >"$BENCH_WORK/abuse.json" 2>"$BENCH_WORK/abuse.out" || failed=1
     else
       while ((SECONDS < end && runs < 1000)); do
@@ -110,6 +123,7 @@ ab_phase() {
     rc=0
     timeout -k 5 $((DURATION + 120)) "$BUILD/generator-client/event-generator" --target "$BENCH_INGEST" \
       --producer-id "good-$name" --events 1000 --continuous --duration "${DURATION}s" --interval 0 --json \
+      --token-file "$BENCH_WORK/good.token" "${PACE[@]}" \
       --log-level warn >"$BENCH_WORK/good.json" 2>"$BENCH_WORK/good.err" || rc=$?
     echo "$rc" >"$BENCH_WORK/good.rc"
     times >"$BENCH_WORK/good.times"
@@ -160,7 +174,7 @@ ab_phase() {
   return 0
 }
 
-echo "abuse: a well-behaved producer (1 stream, batches of 1000, --interval 0) for ${DURATION} s alone, beside"
+echo "abuse: a well-behaved producer (1 stream, batches of 1000, ${PACE[*]:---interval 0}) for ${DURATION} s alone, beside"
 echo "  each of: ${KINDS[*]}; then alone again. $(nproc) cores, shared by server, PostgreSQL and both clients."
 declare -A rate rounds cpu failed good efficiency
 failures=()
@@ -181,13 +195,13 @@ eff_alone="$(awk -v a="${efficiency[alone-before]}" -v b="${efficiency[alone-aft
 
 date="$(date -u +%FT%TZ)"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-header="date,commit,seconds,kind,events_per_s,alone_events_per_s,ratio,ack_p50_ms,ack_p99_ms,reconnects,abuse_rounds,abuse_misses,cpu_offered_s,server_cpu_s,producer_cpu_s,abuse_cpu_s,other_cpu_s,producer_events_per_server_cpu_s,efficiency_ratio,failed"
+header="date,commit,seconds,offered_events_per_s,kind,events_per_s,alone_events_per_s,ratio,ack_p50_ms,ack_p99_ms,reconnects,abuse_rounds,abuse_misses,cpu_offered_s,server_cpu_s,producer_cpu_s,abuse_cpu_s,other_cpu_s,producer_events_per_server_cpu_s,efficiency_ratio,failed"
 worst="" worst_kind=""
 for phase in alone-before "${KINDS[@]}" alone-after; do
   ratio="$(bench_div "${rate[$phase]}" "$alone" 2)"
   eff_ratio="$(bench_div "${efficiency[$phase]}" "$eff_alone" 2)"
   bench_csv_append bench/results/abuse.csv "$header" \
-    "$date,$commit,$DURATION,$phase,${rate[$phase]},$alone,$ratio,${good[$phase]},${rounds[$phase]},${cpu[$phase]},${efficiency[$phase]},$eff_ratio,${failed[$phase]}"
+    "$date,$commit,$DURATION,${PACE[1]:-0},$phase,${rate[$phase]},$alone,$ratio,${good[$phase]},${rounds[$phase]},${cpu[$phase]},${efficiency[$phase]},$eff_ratio,${failed[$phase]}"
   [[ "$phase" == alone-* ]] && continue
   echo "abuse $phase: ${rate[$phase]} events/s = $ratio × alone"
   echo "  (its events per CPU-second of the server: $eff_ratio × alone)"

@@ -6,9 +6,11 @@ Usage: abuse.py STUBS_DIR INGEST_ADDR KIND [SECONDS]
   KIND: oversized | too-many-events | stream-flood | slow-reader | idle | upload-claim |
         upload-chunks | upload-flood
   SECONDS: repeat the abuse until this many seconds passed (default: once). Every loop is bounded.
+With INGEST_ABUSE_TOKEN_FILE set, every call carries the bearer token of its first line.
 Limits assumed (abuse.sh starts the server with them): --max-message-bytes 4MiB,
 --max-request-events 1000, --max-streams-per-peer 16, --max-uploads 2, --stream-idle-timeout 2s.
 """
+import collections
 import hashlib
 import os
 import sys
@@ -32,6 +34,34 @@ TIMEOUT = 30
 log = Log(f"abuse {KIND}")
 fail, check = log.fail, log.check
 channel = grpc.insecure_channel(INGEST_ADDR, options=[("grpc.max_send_message_length", 64 << 20)])
+
+
+class _CallDetails(collections.namedtuple("_CallDetails", ("method", "timeout", "metadata", "credentials",
+                                                           "wait_for_ready", "compression")),
+                   grpc.ClientCallDetails):
+    pass
+
+
+class _BearerToken(grpc.StreamStreamClientInterceptor, grpc.StreamUnaryClientInterceptor):
+    """Adds `authorization: Bearer TOKEN` to every call (the token of INGEST_ABUSE_TOKEN_FILE)."""
+
+    def __init__(self, token):
+        self.metadata = (("authorization", f"Bearer {token}"),)
+
+    def _with_token(self, d):
+        return _CallDetails(d.method, d.timeout, tuple(d.metadata or ()) + self.metadata, d.credentials,
+                            d.wait_for_ready, d.compression)
+
+    def intercept_stream_stream(self, continuation, details, requests):
+        return continuation(self._with_token(details), requests)
+
+    def intercept_stream_unary(self, continuation, details, requests):
+        return continuation(self._with_token(details), requests)
+
+
+if os.environ.get("INGEST_ABUSE_TOKEN_FILE"):
+    with open(os.environ["INGEST_ABUSE_TOKEN_FILE"]) as f:
+        channel = grpc.intercept_channel(channel, _BearerToken(f.readline().strip()))
 stub = ingest_pb2_grpc.IngestServiceStub(channel)
 
 
