@@ -4,6 +4,7 @@
 # --build-only: just what compiling needs (the Dockerfile's build stage has no use for
 # PostgreSQL, Python or the deploy tools).
 # --fuzz: what compiling needs, and Clang with libFuzzer for the fuzz targets (bench/fuzz).
+# --docs: just Graphviz (`dot`), which scripts/architecture.sh draws docs/architecture.png with.
 set -euo pipefail
 
 BUILD_PACKAGES=(
@@ -29,11 +30,13 @@ PACKAGES=(
   python3-matplotlib          # bench/report draws the plots of docs/performance.md
 )
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
+DOCS_PACKAGES=(graphviz)
 case "${1:-}" in
   --build-only) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
   --fuzz) PACKAGES=("${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}") ;;
+  --docs) PACKAGES=("${DOCS_PACKAGES[@]}") ;;
   "") ;;
-  *) echo "usage: scripts/setup-deps.sh [--build-only | --fuzz]" >&2; exit 2 ;;
+  *) echo "usage: scripts/setup-deps.sh [--build-only | --fuzz | --docs]" >&2; exit 2 ;;
 esac
 
 missing=()
