@@ -159,12 +159,21 @@ def slow_reader():
                                         events=[event(seq * 1000 + i, user_id="") for i in range(200)])
 
     call = stub.StreamEvents(requests(), timeout=TIMEOUT)
-    time.sleep(5)
-    held_at = sent[0]
-    time.sleep(2)
+    # Held back: the count of batches sent stops growing (for 2 s), however long a slow server
+    # (a sanitizer build, a busy machine) takes to fill its 256 unacked batches.
+    deadline = time.monotonic() + 25
+    last, still_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        if sent[0] != last:
+            last, still_since = sent[0], time.monotonic()
+        elif time.monotonic() - still_since >= 2:
+            break
+    held = time.monotonic() - still_since >= 2
     stop.set()
-    check(sent[0] < 5000 and sent[0] - held_at < 50,
-          f"a reader that never reads its acks is held back by flow control ({sent[0]} batches sent)")
+    check(held and sent[0] < 5000,
+          f"a reader that never reads its acks is held back by flow control ({sent[0]} batches sent, then none "
+          f"for {time.monotonic() - still_since:.1f} s)")
     call.cancel()
 
 
