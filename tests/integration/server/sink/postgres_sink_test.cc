@@ -35,11 +35,11 @@ class PostgresSinkTest : public ::testing::Test {
   std::unique_ptr<PostgresSink> sink_ = MakeSink();
 };
 
-TEST_F(PostgresSinkTest, MigrationsCreateEveryTableAndTheViewOnAnEmptyDatabaseOnce) {
+TEST_F(PostgresSinkTest, MigrationsCreateEveryTableAndTheViewsOnAnEmptyDatabaseOnce) {
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
                        "table_name IN ('user_events','rejected_events','ingest_batches','producers',"
-                       "'producer_acks','ingested_files','schema_migrations','event_summary')"),
-            "8");
+                       "'producer_acks','ingested_files','schema_migrations','event_summary','raw_events')"),
+            "9");
   const std::string all = std::to_string(sql::Migrations().size());
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM schema_migrations"), all);
   ASSERT_TRUE(MakeSink()->Prepare().ok());
