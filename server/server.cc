@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/durable_file.h"
 #include "common/logging.h"
 #include "common/status_util.h"
@@ -200,6 +201,17 @@ void Server::Drain() {
   auto log = Logger("server");
   ServerParts& p = *parts_;
   draining_ = true;
+  // Health first: a balancer checking it stops sending new calls here while streams go on.
+  for (grpc::Server* listener : {p.ingest.server.get(), p.admin.server.get()}) {
+    if (auto* health = listener->GetHealthCheckService()) health->SetServingStatus(false);
+  }
+  if (config_.drain_grace > absl::ZeroDuration()) {
+    log->info(
+        "draining: the health service answers NOT_SERVING; serving on for {} (--drain-grace) while load "
+        "balancers take this server out of rotation",
+        DurationText(config_.drain_grace));
+    absl::SleepFor(config_.drain_grace);
+  }
   p.batcher->Stop();
   const uint64_t target = p.batcher->SealNow();
   const absl::Time deadline = absl::Now() + config_.drain_timeout;

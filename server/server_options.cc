@@ -144,6 +144,9 @@ void AddDurabilityOptions(CLI::App& app, ServerConfig& c) {
                  "stable id of this server (default: a UUID created once in --checkpoint-dir)");
   AddParsed(app, "--drain-timeout", &c.drain_timeout, "30s", ParseDuration,
             "on SIGTERM/SIGINT, how long to try to commit the open window");
+  AddParsed(app, "--drain-grace", &c.drain_grace, "0s", ParseDuration,
+            "on SIGTERM/SIGINT, first answer NOT_SERVING on the gRPC health service for this long while "
+            "serving on, so a load balancer takes the server out of rotation before its streams end");
 }
 
 }  // namespace
