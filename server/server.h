@@ -34,9 +34,9 @@ class Server {
   absl::Status Assemble();  // the writer, the window, the intake and admin services
   absl::Status Serve();     // threads and listeners; returns once a stop signal arrives
   absl::Status Listen();    // the ingest, admin and metrics listeners, and the ready file
-  void Drain();
-  void
-  RereadTokens();  // on SIGHUP             // refuse new work, commit what was received, close the listeners
+  void Drain();             // refuse new work, commit what was received, close the listeners
+  void RereadTokens();      // on SIGHUP
+  void TrimOldRows();       // a --retention pass on the loads pool, unless one is running
 
   const ServerConfig config_;
   const ServerAccess access_;

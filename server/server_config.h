@@ -38,7 +38,9 @@ struct ServerConfig {
   std::string server_id;  // empty: the one kept in checkpoint_dir, created on first start
   absl::Duration flush_timeout = absl::Seconds(60);
   absl::Duration drain_timeout = absl::Seconds(30);
-  absl::Duration drain_grace = absl::ZeroDuration();  // NOT_SERVING this long before draining (--drain-grace)
+  absl::Duration drain_grace = absl::ZeroDuration();
+  absl::Duration retention = absl::ZeroDuration();  // bookkeeping rows kept this long; 0: forever  //
+                                                    // NOT_SERVING this long before draining (--drain-grace)
   absl::Duration producer_ttl = absl::Hours(24 * 7);
   uint64_t max_upload_bytes = 256ull << 20;  // UploadFile: larger files get RESOURCE_EXHAUSTED
   int writers = 1;                           // connections a micro-batch is written through (--writers)

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/units.h"
+#include "server/sink/retention.h"
 
 namespace ingest::server {
 namespace {
@@ -24,6 +25,17 @@ template <typename T, typename Parse>
 void AddParsed(CLI::App& app, const std::string& name, T* out, const std::string& default_text, Parse parse,
                const std::string& help) {
   app.add_option(name, help)->default_str(default_text)->check(Into(out, parse));
+}
+
+// --retention: 0 (keep everything) or at least Retention::kMinimum.
+absl::StatusOr<absl::Duration> ParseRetention(absl::string_view text) {
+  auto d = ParseDuration(text);
+  if (d.ok() && *d > absl::ZeroDuration() && *d < Retention::kMinimum) {
+    return absl::InvalidArgumentError(absl::StrCat("--retention ", text, " is too short: at least ",
+                                                   DurationText(Retention::kMinimum),
+                                                   ", or 0s to keep every row"));
+  }
+  return d;
 }
 
 void AddListenerOptions(CLI::App& app, ServerConfig& c) {
@@ -144,6 +156,9 @@ void AddDurabilityOptions(CLI::App& app, ServerConfig& c) {
                  "stable id of this server (default: a UUID created once in --checkpoint-dir)");
   AddParsed(app, "--drain-timeout", &c.drain_timeout, "30s", ParseDuration,
             "on SIGTERM/SIGINT, how long to try to commit the open window");
+  AddParsed(app, "--retention", &c.retention, "0s", ParseRetention,
+            "delete rows of ingest_batches, rejected_events and ingested_files older than this, in small "
+            "batches every 10 minutes (at least 1h; 0s: keep them)");
   AddParsed(app, "--drain-grace", &c.drain_grace, "0s", ParseDuration,
             "on SIGTERM/SIGINT, first answer NOT_SERVING on the gRPC health service for this long while "
             "serving on, so a load balancer takes the server out of rotation before its streams end");

@@ -3,6 +3,7 @@
 // the two services. Server (server.cc) runs them in order.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,6 +31,7 @@
 #include "server/sink/database_ping.h"
 #include "server/sink/postgres_reader.h"
 #include "server/sink/postgres_sink.h"
+#include "server/sink/retention.h"
 
 namespace ingest::server {
 
@@ -53,6 +55,8 @@ struct ServerParts {
   StateSources state;
   std::shared_ptr<Authenticator> tokens;  // --auth-tokens; null: none
   std::unique_ptr<CallLimits> limits;     // open streams and uploads
+  std::unique_ptr<Retention> retention;   // --retention's passes; null: rows are kept
+  std::atomic<bool> trimming{false};      // a retention pass is running on the loads pool
   std::unique_ptr<IngestServiceImpl> ingest_service;
   std::unique_ptr<AdminServiceImpl> admin_service;
   // The /metrics gauges; the exposer holds only a weak pointer to it.
