@@ -108,8 +108,10 @@ absl::Status Server::Assemble() {
   p.tokens = access_.tokens;
   const bool admin_unix = absl::StartsWith(config_.admin_listen, "unix:");  // trusted by its permissions
   p.limits = std::make_unique<CallLimits>(config_.limits);
-  if (config_.retention > absl::ZeroDuration())
+  if (config_.retention > absl::ZeroDuration()) {
     p.retention = std::make_unique<Retention>(config_.db, config_.retention);
+    p.trims = std::make_unique<WorkerPool>("retention", 1);
+  }
   p.ingest_service = std::make_unique<IngestServiceImpl>(IntakeContextOf(config_, p, uploads_dir));
   p.state =
       StateSources{p.batcher.get(),          p.writer.get(), p.log.get(),   p.budget.get(), &p.streams,
@@ -150,18 +152,12 @@ absl::Status Server::Serve() {
 void Server::TrimOldRows() {
   ServerParts& p = *parts_;
   if (p.trimming.exchange(true)) return;  // the last pass is still running
-  p.loads->Run([&p, keep = config_.retention] {
+  p.trims->Run([&p, keep = config_.retention] {
     auto pass = p.retention->Run();
     if (!pass.ok()) {
       Logger("sink")->warn("retention: {}; the next pass tries again in 10 minutes", pass.status().message());
-    } else if (uint64_t n = pass->deleted["ingest_batches"] + pass->deleted["rejected_events"] +
-                            pass->deleted["ingested_files"];
-               n > 0) {
-      Logger("sink")->info(
-          "retention: deleted rows older than {}: {} of ingest_batches, {} of rejected_events, {} of "
-          "ingested_files",
-          DurationText(keep), pass->deleted["ingest_batches"], pass->deleted["rejected_events"],
-          pass->deleted["ingested_files"]);
+    } else if (pass->total() > 0) {
+      Logger("sink")->info("retention: deleted rows older than {}: {}", DurationText(keep), pass->Summary());
     }
     p.trimming = false;
   });

@@ -56,7 +56,8 @@ struct ServerParts {
   std::shared_ptr<Authenticator> tokens;  // --auth-tokens; null: none
   std::unique_ptr<CallLimits> limits;     // open streams and uploads
   std::unique_ptr<Retention> retention;   // --retention's passes; null: rows are kept
-  std::atomic<bool> trimming{false};      // a retention pass is running on the loads pool
+  std::unique_ptr<WorkerPool> trims;      // runs those passes, off the producers' loads pool
+  std::atomic<bool> trimming{false};      // a retention pass is queued or running
   std::unique_ptr<IngestServiceImpl> ingest_service;
   std::unique_ptr<AdminServiceImpl> admin_service;
   // The /metrics gauges; the exposer holds only a weak pointer to it.

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/sink/pg_connection.h"
 
 namespace ingest::server {
@@ -28,6 +30,18 @@ constexpr Trimmed kTables[] = {
 constexpr int kMaxTransactionsPerTable = 10000;
 
 }  // namespace
+
+uint64_t RetentionPass::total() const {
+  uint64_t n = 0;
+  for (const auto& [table, rows] : deleted) n += rows;
+  return n;
+}
+
+std::string RetentionPass::Summary() const {
+  return absl::StrJoin(deleted, ", ", [](std::string* out, const auto& entry) {
+    absl::StrAppend(out, entry.second, " of ", entry.first);
+  });
+}
 
 struct Retention::Session {
   explicit Session(std::string conninfo) : conn(std::move(conninfo)) {}

@@ -19,6 +19,10 @@ namespace ingest::server {
 struct RetentionPass {
   std::map<std::string, uint64_t> deleted;  // rows deleted, by table
   int transactions = 0;
+
+  uint64_t total() const;
+  // "2 of ingest_batches, 3 of ingested_files, 3 of rejected_events"
+  std::string Summary() const;
 };
 
 class Retention {

@@ -35,12 +35,8 @@ after="$(durable)"
 ((after > before)) || e2e_fail "no batch acked during the grace (last durable sequence $before, then $after)"
 e2e_log "ok: NOT_SERVING at once, and the stream went on (durable sequence $before, 1 s later $after)"
 
-for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && e2e_fail "the server did not stop within 60 s of SIGTERM"
-rc=0
-wait "$pid" || rc=$?
-E2E_SERVER_PID=""
-e2e_assert_eq 0 "$rc" "the server's exit code after the drain"
+e2e_wait_server_exit
+e2e_assert_eq 0 "$E2E_SERVER_EXIT" "the server's exit code after the drain"
 grep -q -- "--drain-grace" "$E2E_TMP/server.log" || e2e_fail "the log does not say the server was in its grace"
 kill -TERM "$gen" 2>/dev/null || true
 wait "$gen" 2>/dev/null || true

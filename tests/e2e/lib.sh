@@ -143,10 +143,17 @@ e2e_start_server_failing() {
 # E2E_SERVER_EXIT.
 E2E_SERVER_EXIT=""
 e2e_stop_server() {
+  [[ -n "$E2E_SERVER_PID" ]] || return 0
+  kill -TERM "$E2E_SERVER_PID" 2>/dev/null || true
+  e2e_wait_server_exit
+}
+
+# e2e_wait_server_exit: waits for the server, already sent SIGTERM, to exit (killing it after 60 s);
+# sets E2E_SERVER_EXIT.
+e2e_wait_server_exit() {
   local pid="$E2E_SERVER_PID" rc=0 i
   [[ -n "$pid" ]] || return 0
   E2E_SERVER_PID=""
-  kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < 600; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1

@@ -48,6 +48,7 @@ TEST(RetentionTest, DeletesOnlyWhatIsOlderThanTheRetentionAFewRowsATransaction) 
   EXPECT_EQ(pass->deleted.at("ingest_batches"), 9u) << "a's 7 old and b's 2 older ones";
   EXPECT_EQ(pass->deleted.at("rejected_events"), 10u);
   EXPECT_EQ(pass->deleted.at("ingested_files"), 10u);
+  EXPECT_EQ(pass->Summary(), "9 of ingest_batches, 10 of ingested_files, 10 of rejected_events");
   EXPECT_GE(pass->transactions, 3 + 4 + 4) << "3 rows a transaction: 9 rows take 3 full ones and a last";
 
   EXPECT_EQ(db.Scalar("SELECT string_agg(server_id || batch_id, ',' ORDER BY server_id, batch_id) "
