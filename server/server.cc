@@ -46,10 +46,11 @@ int Server::Run() {
 }
 
 absl::Status Server::Recover() {
-  server_id_ = config_.server_id;
-  if (server_id_.empty()) {
-    ASSIGN_OR_RETURN(server_id_, LoadOrCreateServerId(config_.checkpoint_dir));
+  if (absl::Status st = MakeDirectories(config_.checkpoint_dir); !st.ok()) {
+    return absl::Status(st.code(), absl::StrCat("cannot create the checkpoint directory: ", st.message()));
   }
+  ASSIGN_OR_RETURN(dir_lock_, DirLock::Acquire(config_.checkpoint_dir));
+  ASSIGN_OR_RETURN(server_id_, LoadOrCreateServerId(config_.checkpoint_dir, config_.server_id));
   Logger("server")->info("ingest-server {} starting: server id {}, trigger {}, ack {}", INGEST_VERSION,
                          server_id_, DurationText(config_.trigger), AckModeName(config_.ack_mode));
   parts_ = std::make_unique<ServerParts>();
@@ -259,6 +260,12 @@ void Server::Drain() {
 }
 
 int Run(const ServerConfig& config, ServerAccess access) {
+  if (!config.adopt.empty()) {
+    ServerConfig adopting = config;
+    adopting.checkpoint_dir = config.adopt;
+    adopting.retention = absl::ZeroDuration();
+    return Server(adopting, std::move(access)).Adopt();
+  }
   if (config.verify_checkpoints) {
     absl::Status st = DurableLog::Verify(config.checkpoint_dir, std::cout);
     if (!st.ok()) std::cout << "ingest-server: " << st.message() << "\n";

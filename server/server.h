@@ -6,11 +6,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/durability/dir_lock.h"
 #include "server/listeners.h"
 #include "server/server_access.h"
 #include "server/server_config.h"
@@ -28,6 +30,9 @@ class Server {
   // The process exit code: 0 after a clean drain (or a stop signal before serving began), 1 when
   // the server could not start.
   int Run();
+  // --adopt: Recover and Assemble on the adopted dir (config.checkpoint_dir), commit everything
+  // its log holds, and stop; 0 when all of it committed.
+  int Adopt();
 
  private:
   absl::Status Recover();   // server id, schema, log replay; the window refilled from the log
@@ -43,11 +48,12 @@ class Server {
   StopSignal stop_;
   const absl::Time started_at_;
   std::string server_id_;
+  std::optional<DirLock> dir_lock_;     // the checkpoint dir, held until the process exits
   std::unique_ptr<ServerParts> parts_;  // the stages, built by Recover and Assemble
   std::atomic<bool> draining_{false};
 };
 
-// Server(config, access).Run(), or --verify-checkpoints.
+// Server(config, access).Run(), --adopt or --verify-checkpoints.
 int Run(const ServerConfig& config, ServerAccess access);
 
 }  // namespace ingest::server

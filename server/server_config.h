@@ -36,6 +36,7 @@ struct ServerConfig {
   bool verify_checkpoints = false;      // check the log and checkpoints, report, exit
   std::string checkpoint_dir = ".local/checkpoints";
   std::string server_id;  // empty: the one kept in checkpoint_dir, created on first start
+  std::string adopt;      // --adopt DIR: commit DIR's log as its server, then exit
   absl::Duration flush_timeout = absl::Seconds(60);
   absl::Duration drain_timeout = absl::Seconds(30);
   absl::Duration drain_grace = absl::ZeroDuration();

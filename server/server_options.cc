@@ -152,8 +152,16 @@ void AddDurabilityOptions(CLI::App& app, ServerConfig& c) {
          "--checkpoint-dir", c.checkpoint_dir,
          "directory for the server id, the write-ahead log (wal/) and checkpoints (offsets/, commits/)")
       ->capture_default_str();
-  app.add_option("--server-id", c.server_id,
-                 "stable id of this server (default: a UUID created once in --checkpoint-dir)");
+  auto* server_id =
+      app.add_option("--server-id", c.server_id,
+                     "stable id of this server (default: a UUID created once in --checkpoint-dir; "
+                     "kept there, and a dir holding another id is refused)");
+  app.add_option("--adopt", c.adopt,
+                 "commit everything the log in DIR (the --checkpoint-dir of a server that died and will not "
+                 "come back) holds that PostgreSQL does not, under that server's id, then exit (0: all "
+                 "committed); refused while another process holds DIR; listens on nothing")
+      ->type_name("DIR")
+      ->excludes(server_id);
   AddParsed(app, "--drain-timeout", &c.drain_timeout, "30s", ParseDuration,
             "on SIGTERM/SIGINT, how long to try to commit the open window");
   AddParsed(app, "--retention", &c.retention, "0s", ParseRetention,

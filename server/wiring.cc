@@ -31,7 +31,8 @@ void AssembleBatching(const ServerConfig& config, ServerParts& p) {
 absl::Status RefillWindow(ServerParts& p, const Retry& retry) {
   PostgresSink* sink = p.sink.get();
   p.producers =
-      std::make_unique<ProducerRegistry>([sink](const std::string& id) { return sink->LoadProducer(id); });
+      std::make_unique<ProducerRegistry>([sink](const std::string& id) { return sink->LoadProducer(id); },
+                                         [sink](const std::string& id) { return sink->ClaimProducer(id); });
   p.files.RestoreFromLog(&p.recovered.tail);
   ProducerRegistry* producers = p.producers.get();
   for (WindowItem& item : p.recovered.tail) {

@@ -20,7 +20,7 @@ std::string NewUuid() {
                          w[2] & 0xFFFF, w[3]);
 }
 
-absl::StatusOr<std::string> LoadOrCreateServerId(const std::string& dir) {
+absl::StatusOr<std::string> LoadOrCreateServerId(const std::string& dir, const std::string& wanted) {
   if (absl::Status st = MakeDirectories(dir); !st.ok()) {
     return absl::Status(st.code(), absl::StrCat("cannot create the checkpoint directory: ", st.message()));
   }
@@ -30,9 +30,15 @@ absl::StatusOr<std::string> LoadOrCreateServerId(const std::string& dir) {
     std::string id;
     std::getline(in, id);
     id = std::string(absl::StripAsciiWhitespace(id));
+    if (!id.empty() && !wanted.empty() && id != wanted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the checkpoint directory ", dir, " belongs to server id '", id, "', not '", wanted,
+                       "' (--server-id): its log holds that server's batches; start with --server-id ", id,
+                       " or give this server another --checkpoint-dir"));
+    }
     if (!id.empty()) return id;
   }
-  std::string id = NewUuid();
+  std::string id = wanted.empty() ? NewUuid() : wanted;
   if (absl::Status st = WriteFileDurably(path, id + "\n"); !st.ok()) return st;
   return id;
 }

@@ -92,10 +92,10 @@ void EventStream::OnReadDone(bool ok) {
     Continue(ToGrpcStatus(message.status()));
     return;
   }
-  // Only a stream's first batch can meet a producer not in memory: the registry keeps every
-  // producer it loaded, and later batches must name the same one.
+  // Only a stream's first batch can meet a producer not in memory (the registry keeps every
+  // producer it loaded, and later batches must name the same one) or claim it (several servers).
   if (ctx_.loads != nullptr && producer_id_.empty() &&
-      !ctx_.producers->Loaded((*message)->received.producer_id)) {
+      (ctx_.producers->Claims() || !ctx_.producers->Loaded((*message)->received.producer_id))) {
     refs_.fetch_add(1);
     ctx_.loads->Run([this, m = std::shared_ptr<Message>(std::move(*message))] {
       Continue(Process(*m));
@@ -190,7 +190,11 @@ grpc::Status EventStream::Process(const Message& message) {
   const ReceivedBatch& received = message.received;
   if (grpc::Status allowed = Allowed(received); !allowed.ok()) return allowed;
   const std::string& producer = received.producer_id;
+  const bool first = producer_id_.empty();
   if (grpc::Status bound = BindProducer(producer); !bound.ok()) return bound;
+  if (first) {
+    if (absl::Status claimed = ctx_.producers->Claim(producer); !claimed.ok()) return ToGrpcStatus(claimed);
+  }
   const uint64_t seq = received.sequence;
   auto kind =
       ctx_.producers->Admit(producer, seq, received.content_hash, received.events_size(), ctx_.clock->Now());

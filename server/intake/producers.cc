@@ -1,6 +1,7 @@
 #include "server/intake/producers.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -26,14 +27,41 @@ absl::Status ProducerRegistry::EnsureLoaded(const std::string& producer) {
   absl::MutexLock lock(&mu_);
   if (producers_.contains(producer)) return absl::OkStatus();
   State& state = producers_[producer];
-  if (record->has_value()) {
-    state.last_received = state.last_durable = (*record)->last_sequence;
-    for (auto& stored : (*record)->acks) {
-      Entry& e = state.entries[stored.sequence];
-      e.hash = std::move(stored.content_hash);
-      e.ack = std::move(stored.ack);
-    }
+  if (record->has_value()) Merge(state, **record);
+  return absl::OkStatus();
+}
+
+void ProducerRegistry::Merge(State& state, ProducerRecord& record) {
+  state.last_received = std::max(state.last_received, record.last_sequence);
+  state.last_durable = std::max(state.last_durable, record.last_sequence);
+  for (auto& stored : record.acks) {
+    // A batch known here already keeps its entry (and the resends waiting for it).
+    auto [it, added] = state.entries.try_emplace(stored.sequence);
+    if (!added) continue;
+    it->second.hash = std::move(stored.content_hash);
+    it->second.ack = std::move(stored.ack);
   }
+  Trim(state);
+}
+
+absl::Status ProducerRegistry::Claim(const std::string& producer) {
+  if (!claimer_) return EnsureLoaded(producer);
+  auto record = claimer_(producer);  // without the lock, as in EnsureLoaded
+  absl::MutexLock lock(&mu_);
+  auto it = producers_.find(producer);
+  if (!record.ok()) {
+    if (it != producers_.end()) return absl::OkStatus();
+    return absl::UnavailableError(absl::StrCat("cannot load the state of producer '", producer,
+                                               "' from the database (", record.status().message(),
+                                               "); retry shortly"));
+  }
+  const bool held = it != producers_.end();
+  State& state = producers_[producer];
+  if (!record->has_value()) return absl::OkStatus();
+  // Held and not taken elsewhere since: memory is at least as new as the database.
+  if (held && !(*record)->taken_elsewhere) return absl::OkStatus();
+  Merge(state, **record);
+  state.gap_allowed = (*record)->taken_elsewhere;
   return absl::OkStatus();
 }
 
@@ -45,7 +73,10 @@ absl::StatusOr<ProducerRegistry::Kind> ProducerRegistry::Admit(const std::string
   State& state = producers_[producer];
   state.last_seen = std::max(state.last_seen, now);
   const bool fresh = state.last_received == 0 && state.entries.empty();
-  if (fresh || sequence == state.last_received + 1) {
+  // Once per claim: past a gap left by another server's log (the batches in between are acked
+  // there and committed by it), the producer's next batch is new.
+  const bool skip = std::exchange(state.gap_allowed, false) && sequence > state.last_received;
+  if (fresh || skip || sequence == state.last_received + 1) {
     state.last_received = sequence;
     state.events += events;
     state.entries[sequence] = Entry{hash, std::nullopt, {}};

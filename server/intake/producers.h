@@ -2,6 +2,12 @@
 // the last sequence received and the acks (with content hashes) of the last 1024 batches, and
 // decides whether an incoming batch is new, a resend to answer with its original ack, or an
 // error. State missing from memory is loaded from the database through a loader.
+//
+// Several servers (docs/operations.md, "Several servers"): a stream's first batch claims the
+// producer (Claim) before it is admitted. When another server took the producer's previous
+// stream, the state in memory may be stale and that server's log may hold acked batches not yet
+// committed: the state is merged with the database's, and the first batch may skip ahead (a gap
+// is accepted once). Otherwise this server's memory is the newest state there is.
 #pragma once
 
 #include <cstdint>
@@ -36,9 +42,21 @@ class ProducerRegistry {
 
   static constexpr size_t kRememberedAcks = 1024;
 
-  explicit ProducerRegistry(Loader loader) : loader_(std::move(loader)) {}
+  // `claimer` loads like `loader` and records this server as the producer's; without one, the
+  // registry works as the only server (memory is never stale).
+  explicit ProducerRegistry(Loader loader, Loader claimer = {})
+      : loader_(std::move(loader)), claimer_(std::move(claimer)) {}
 
   enum class Kind { kNew, kResend };
+
+  // Whether a stream's first batch must Claim (a database round trip: off gRPC's threads).
+  bool Claims() const { return static_cast<bool>(claimer_); }
+
+  // For a stream's first batch, before Admit: claims the producer for this server and, when
+  // another server took its previous stream, merges the database's state into memory and lets
+  // the next Admit skip ahead. If the database cannot be reached, a producer held in memory goes
+  // on with that state (no other server can commit meanwhile); one not held gets Unavailable.
+  absl::Status Claim(const std::string& producer) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Whether the producer's state is in memory, so that Admit needs no database round trip.
   bool Loaded(const std::string& producer) const ABSL_LOCKS_EXCLUDED(mu_);
@@ -82,12 +100,15 @@ class ProducerRegistry {
     std::map<uint64_t, Entry> entries;  // the last kRememberedAcks sequences
     uint64_t events = 0;
     absl::Time last_seen = absl::InfinitePast();
+    bool gap_allowed = false;  // the next Admit may skip ahead (Claim found another server)
   };
 
+  static void Merge(State& state, ProducerRecord& record);
   absl::Status EnsureLoaded(const std::string& producer) ABSL_LOCKS_EXCLUDED(mu_);
   static void Trim(State& state);
 
   Loader loader_;
+  Loader claimer_;
   mutable absl::Mutex mu_;  // guards every producer's state; never held across the loader
   absl::flat_hash_map<std::string, State> producers_ ABSL_GUARDED_BY(mu_);
 };

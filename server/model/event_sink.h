@@ -25,6 +25,13 @@ class EventSink {
   // What the database knows of a producer; nullopt for none (or forgotten after the TTL).
   virtual absl::StatusOr<std::optional<ProducerRecord>> LoadProducer(const std::string& producer_id) = 0;
 
+  // LoadProducer for a stream's first batch, which also records this server as the one that took
+  // the producer's latest stream, and says whether another server took the one before
+  // (ProducerRecord::taken_elsewhere). One server alone: LoadProducer.
+  virtual absl::StatusOr<std::optional<ProducerRecord>> ClaimProducer(const std::string& producer_id) {
+    return LoadProducer(producer_id);
+  }
+
   // The highest batch id this server committed, 0 if none.
   virtual absl::StatusOr<uint64_t> LastBatchId() = 0;
 };

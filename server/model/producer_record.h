@@ -21,6 +21,9 @@ struct StoredAck {
 struct ProducerRecord {
   uint64_t last_sequence = 0;
   std::vector<StoredAck> acks;  // ascending sequence
+  // Set by a claim (EventSink::ClaimProducer): the producer's previous stream was taken by another
+  // server, whose log may hold acked batches past last_sequence that are not committed yet.
+  bool taken_elsewhere = false;
 };
 
 }  // namespace ingest::server

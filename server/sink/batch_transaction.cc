@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "server/sink/batch_statements.h"
 #include "server/sink/file_rows.h"
+#include "server/sink/foreign_commits.h"
 #include "server/sink/pg_errors.h"
 #include "server/sink/refused_rows.h"
 #include "server/sink/staging.h"
@@ -13,9 +14,17 @@
 namespace ingest::server {
 namespace {
 
-void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, uint64_t batch_id) {
+void WriteProducers(pqxx::work& tx, const BatchTransactionOptions& opts, const SealedBatch& batch) {
   tx.exec_prepared(StatementName(BatchStatement::kUpsertProducers));
-  tx.exec_prepared(StatementName(BatchStatement::kInsertAcks), opts.server_id, batch_id);
+  const size_t stored =
+      tx.exec_prepared(StatementName(BatchStatement::kInsertAcks), opts.server_id, batch.batch_id)
+          .affected_rows();
+  if (stored + opts.acks_committed_elsewhere < StreamItemCount(batch)) {
+    // Another server committed one of these producers' batches after this one was planned: its
+    // events would be stored twice. Retried, the plan finds it (40001 reads as worth retrying).
+    throw pqxx::serialization_failure(
+        "another server committed a producer batch of this batch meanwhile; writing it again without it");
+  }
   tx.exec_prepared(StatementName(BatchStatement::kTrimAcks));
 }
 
@@ -81,7 +90,7 @@ CommitResult CommitBatch(pqxx::work& tx, const SealedBatch& batch, const BatchTr
   StageAcks(tx, batch, refused);
   result.refused_rows = ByItemIndex(batch, refused);
   result.rejected = InsertRejects(tx, batch, opts) + rows.refused_stored;
-  WriteProducers(tx, opts, batch.batch_id);
+  WriteProducers(tx, opts, batch);
   WriteIngestedFiles(tx, batch, opts.server_id);
   result.write_ms = static_cast<uint32_t>(absl::ToInt64Milliseconds(absl::Now() - start));
   auto committed =

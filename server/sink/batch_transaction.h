@@ -20,6 +20,10 @@ namespace ingest::server {
 struct BatchTransactionOptions {
   std::string server_id;
   bool update_on_conflict = true;
+  // Stream items of the batch that another server committed before (foreign_commits.h): their
+  // acks are in producer_acks already. Any other ack found there at commit means another server
+  // committed one of the batch's items meanwhile, and the transaction is retried.
+  size_t acks_committed_elsewhere = 0;
 };
 
 // What a transaction wrote of user_events for a batch or a part of it.

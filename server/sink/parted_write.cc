@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/status_util.h"
+#include "server/sink/foreign_commits.h"
 #include "server/sink/part_record.h"
 #include "server/sink/staging.h"
 
@@ -58,12 +59,14 @@ std::string Doing(const SealedBatch& batch, BatchPart part) {
 
 // The number of parts: as recorded by parts that committed before (a replay, perhaps with another
 // --writers), else one per writer. nullopt with `earlier` set: the batch committed before.
+// `elsewhere`: the stream items another server committed (foreign_commits.h).
 std::optional<int> PlanParts(pqxx::connection& conn, const SealedBatch& batch,
                              const BatchTransactionOptions& opts, int writers,
-                             std::optional<CommitResult>& earlier) {
+                             std::optional<CommitResult>& earlier, std::vector<size_t>& elsewhere) {
   pqxx::work tx(conn);
   earlier = EarlierCommit(tx, batch, opts);
   if (earlier) return std::nullopt;
+  elsewhere = ItemsCommittedElsewhere(tx, batch);
   return RecordedPartCount(tx, opts.server_id, batch.batch_id).value_or(writers);
 }
 
@@ -100,15 +103,23 @@ void WriteParts(PgConnection& conn, const SealedBatch& batch, const BatchTransac
 }  // namespace
 
 absl::StatusOr<CommitResult> WriteInParts(const std::vector<std::unique_ptr<PgConnection>>& writers,
-                                          const SealedBatch& batch, const BatchTransactionOptions& opts) {
+                                          const SealedBatch& whole,
+                                          const BatchTransactionOptions& whole_opts) {
   const absl::Time start = absl::Now();
   const int n_writers = static_cast<int>(writers.size());
   std::optional<CommitResult> earlier;
   std::optional<int> parts;
-  RETURN_IF_ERROR(writers[0]->Run(Doing(batch, BatchPart{}), [&](pqxx::connection& c) {
-    parts = PlanParts(c, batch, opts, n_writers, earlier);
+  std::vector<size_t> elsewhere;
+  RETURN_IF_ERROR(writers[0]->Run(Doing(whole, BatchPart{}), [&](pqxx::connection& c) {
+    parts = PlanParts(c, whole, whole_opts, n_writers, earlier, elsewhere);
   }));
   if (earlier) return *earlier;
+  // Rare (a batch resent to another server after its ack was lost): a copy without those items.
+  std::optional<SealedBatch> without;
+  if (!elsewhere.empty()) without = WithoutItems(whole, elsewhere);
+  const SealedBatch& batch = without ? *without : whole;
+  BatchTransactionOptions opts = whole_opts;
+  opts.acks_committed_elsewhere = elsewhere.size();
 
   PartsMeeting meeting(*parts - 1);
   std::vector<std::thread> threads;

@@ -82,38 +82,60 @@ absl::StatusOr<CommitResult> PostgresSink::Write(const SealedBatch& batch) {
 }
 
 absl::StatusOr<std::optional<ProducerRecord>> PostgresSink::LoadProducer(const std::string& producer_id) {
+  return ReadProducer(producer_id, false);
+}
+
+absl::StatusOr<std::optional<ProducerRecord>> PostgresSink::ClaimProducer(const std::string& producer_id) {
+  return ReadProducer(producer_id, true);
+}
+
+// The producer's row (locked when claiming, so two servers claiming at once take turns), its
+// acks, and with `claim` producers.server_id set to this server, the row made if there is none.
+absl::StatusOr<std::optional<ProducerRecord>> PostgresSink::ReadProducer(const std::string& producer_id,
+                                                                         bool claim) {
   absl::MutexLock lock(&db_->lookup_mu);
   std::optional<ProducerRecord> record;
-  absl::Status st = db_->lookup.Run("loading producer state", [&](pqxx::connection& conn) {
-    record.reset();
-    pqxx::work tx(conn);
-    auto head = tx.exec_params(
-        "SELECT last_sequence, last_seen < now() - $2 * interval '1 second' FROM producers "
-        "WHERE producer_id = $1",
-        producer_id, absl::ToInt64Seconds(options_.producer_ttl));
-    if (head.empty()) return;
-    if (head[0][1].as<bool>()) {  // idle past the TTL: forget it, its next sequence starts afresh
-      tx.exec_params("DELETE FROM producers WHERE producer_id = $1", producer_id);
-      tx.commit();
-      return;
-    }
-    ProducerRecord r;
-    r.last_sequence = head[0][0].as<uint64_t>();
-    auto acks = tx.exec_params(
-        "SELECT sequence, content_hash, ack FROM producer_acks WHERE producer_id = $1 ORDER BY sequence",
-        producer_id);
-    for (const auto& row : acks) {
-      StoredAck a;
-      a.sequence = row[0].as<uint64_t>();
-      pqxx::binarystring hash(row[1]);
-      a.content_hash = hash.str();
-      pqxx::binarystring ack(row[2]);
-      a.ack.ParseFromString(ack.str());
-      r.acks.push_back(std::move(a));
-    }
-    tx.commit();
-    record = std::move(r);
-  });
+  absl::Status st =
+      db_->lookup.Run(claim ? "claiming producer" : "loading producer state", [&](pqxx::connection& conn) {
+        record.reset();
+        pqxx::work tx(conn);
+        auto head = tx.exec_params(
+            std::string("SELECT coalesce(last_sequence, 0), last_seen < now() - $2 * interval '1 second', "
+                        "server_id IS NOT NULL AND server_id <> $3 FROM producers WHERE producer_id = $1") +
+                (claim ? " FOR UPDATE" : ""),
+            producer_id, absl::ToInt64Seconds(options_.producer_ttl), options_.server_id);
+        const bool expired = !head.empty() && head[0][1].as<bool>(false);
+        if (expired) {  // idle past the TTL: forget it, its next sequence starts afresh
+          tx.exec_params("DELETE FROM producers WHERE producer_id = $1", producer_id);
+        }
+        if (claim) {
+          tx.exec_params(
+              "INSERT INTO producers (producer_id, last_seen, server_id) VALUES ($1, now(), $2) "
+              "ON CONFLICT (producer_id) DO UPDATE SET server_id = EXCLUDED.server_id",
+              producer_id, options_.server_id);
+        }
+        if (head.empty() || expired) {
+          tx.commit();
+          return;
+        }
+        ProducerRecord r;
+        r.last_sequence = head[0][0].as<uint64_t>();
+        r.taken_elsewhere = claim && head[0][2].as<bool>();
+        auto acks = tx.exec_params(
+            "SELECT sequence, content_hash, ack FROM producer_acks WHERE producer_id = $1 ORDER BY sequence",
+            producer_id);
+        for (const auto& row : acks) {
+          StoredAck a;
+          a.sequence = row[0].as<uint64_t>();
+          pqxx::binarystring hash(row[1]);
+          a.content_hash = hash.str();
+          pqxx::binarystring ack(row[2]);
+          a.ack.ParseFromString(ack.str());
+          r.acks.push_back(std::move(a));
+        }
+        tx.commit();
+        record = std::move(r);
+      });
   if (!st.ok()) return st;
   return record;
 }

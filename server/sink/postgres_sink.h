@@ -32,9 +32,11 @@ class PostgresSink final : public EventSink {
 
   absl::StatusOr<CommitResult> Write(const SealedBatch& batch) override;
   absl::StatusOr<std::optional<ProducerRecord>> LoadProducer(const std::string& producer_id) override;
+  absl::StatusOr<std::optional<ProducerRecord>> ClaimProducer(const std::string& producer_id) override;
   absl::StatusOr<uint64_t> LastBatchId() override;
 
  private:
+  absl::StatusOr<std::optional<ProducerRecord>> ReadProducer(const std::string& producer_id, bool claim);
   const PostgresSinkOptions options_;
   struct Connections;  // `writers` for batch writes, one for the rest (postgres_sink.cc)
   const std::unique_ptr<Connections> db_;

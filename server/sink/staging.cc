@@ -14,8 +14,9 @@ namespace ingest::server {
 namespace {
 
 const std::vector<std::string> kEventColumns = {
-    "ord",         "event_id", "user_id",  "event_type", "product_id",  "product_name", "product_category",
-    "price_cents", "quantity", "event_us", "session_id", "device_type", "source"};
+    "ord",          "event_id",         "user_id",     "event_type", "product_id",
+    "product_name", "product_category", "price_cents", "quantity",   "event_us",
+    "session_id",   "device_type",      "source",      "producer",   "producer_seq"};
 const std::vector<std::string> kRejectColumns = {"source", "origin",  "position",    "event_id",   "code",
                                                  "reason", "payload", "received_us", "file_sha256"};
 const std::vector<std::string> kAckColumns = {"producer_id", "sequence", "content_hash", "ack", "seen_us"};
@@ -37,7 +38,8 @@ void CreateStagingTables(pqxx::connection& conn, bool update_on_conflict) {
   tx.exec(
       "CREATE TEMP TABLE IF NOT EXISTS ingest_staging (ord INTEGER, event_id TEXT, user_id TEXT, "
       "event_type TEXT, product_id TEXT, product_name TEXT, product_category TEXT, price_cents BIGINT, "
-      "quantity INTEGER, event_us BIGINT, session_id TEXT, device_type TEXT, source TEXT) "
+      "quantity INTEGER, event_us BIGINT, session_id TEXT, device_type TEXT, source TEXT, producer TEXT, "
+      "producer_seq BIGINT) "
       "ON COMMIT DELETE ROWS");
   // The rows of a batch written in ranges after PostgreSQL refused some (isolated_upsert.h): each
   // range is read by ord, so they are indexed by it; the bulk path's table is not.
@@ -64,6 +66,10 @@ void StageEvent(CopyText& out, int ord, const EventRow& e, const WindowItem& ite
   out.Int(ord).Text(e.event_id).Text(e.user_id).Text(e.event_type).Text(e.product_id).Text(e.product_name);
   out.Text(e.product_category).Int(e.price_cents).Int(e.quantity).Int(e.event_time_us).Text(e.session_id);
   out.Text(e.device_type).Text(SourceText(item.source));
+  // The batch the values come from (a stream's; none for a file): a producer's later batch wins.
+  const bool stream = item.source == Source::kStream;
+  out.Text(stream ? std::string_view(item.origin) : std::string_view());
+  out.Int(stream ? static_cast<int64_t>(item.sequence) : 0);
   out.EndRow();
 }
 

@@ -75,7 +75,13 @@ std::string UpsertSql(bool update_on_conflict, StagedRows rows) {
             "total_price = EXCLUDED.total_price, event_timestamp = EXCLUDED.event_timestamp, "
             "event_date = EXCLUDED.event_date, session_id = EXCLUDED.session_id, "
             "device_type = EXCLUDED.device_type, source = EXCLUDED.source, "
-            "batch_id = EXCLUDED.batch_id, updated_at = now() "
+            "batch_id = EXCLUDED.batch_id, producer_id = EXCLUDED.producer_id, "
+            "producer_sequence = EXCLUDED.producer_sequence, updated_at = now() "
+            // A producer's later batch wins even when an earlier one commits after it (a log
+            // replayed or adopted after the producer went on through another server).
+            "WHERE EXCLUDED.producer_id IS NULL "
+            "OR user_events.producer_id IS DISTINCT FROM EXCLUDED.producer_id "
+            "OR user_events.producer_sequence <= EXCLUDED.producer_sequence "
             "RETURNING (xmax = 0) AS inserted"
           : "ON CONFLICT (event_id) DO NOTHING RETURNING true AS inserted";
   // Within a batch the later position wins: keep the highest ord of each event_id. Distinct
@@ -91,11 +97,12 @@ std::string UpsertSql(bool update_on_conflict, StagedRows rows) {
       "), "
       "up AS (INSERT INTO user_events (event_id, user_id, event_type, product_id, product_name, "
       "product_category, product_price, quantity, total_price, event_timestamp, event_date, "
-      "session_id, device_type, source, batch_id) "
+      "session_id, device_type, source, batch_id, producer_id, producer_sequence) "
       "SELECT event_id, user_id, event_type, product_id, NULLIF(product_name, ''), "
       "NULLIF(product_category, ''), price_cents::numeric / 100, quantity, "
       "price_cents::numeric * quantity / 100, ts, (ts AT TIME ZONE 'UTC')::date, "
-      "NULLIF(session_id, ''), NULLIF(device_type, ''), source, $1 FROM src ",
+      "NULLIF(session_id, ''), NULLIF(device_type, ''), source, $1, NULLIF(producer, ''), "
+      "NULLIF(producer_seq, 0) FROM src ",
       conflict, ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up");
 }
 
