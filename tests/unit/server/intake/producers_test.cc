@@ -202,10 +202,16 @@ TEST(ProducersClaimTest, AProducerHeldHereAndNotTakenElsewhereKeepsTheStateInMem
 TEST(ProducersClaimTest, AProducerHeldHereButTakenElsewhereMergesTheDatabasesState) {
   FakeClaimer claimer;
   ProducerRegistry reg(NoState(), claimer.Fn());
-  AdmitDurable(reg, "p", 1, 10);
-  claimer.record = Record(20, true, 11);  // another server committed 11..20
+  AdmitDurable(reg, "p", 1, 9);
+  // 10 is in this server's log, not yet committed, and a resend waits for its ack.
+  ASSERT_EQ(*reg.Admit("p", 10, "h10"), Kind::kNew);
+  std::optional<v1::BatchAck> waited;
+  reg.WhenDurable("p", 10, [&](const v1::BatchAck& ack) { waited = ack; });
+  claimer.record = Record(20, true, 10);  // another server committed 10..20 (10 resent to it)
   ASSERT_TRUE(reg.Claim("p").ok());
   EXPECT_EQ(reg.LastDurable("p"), 20u);
+  reg.MarkDurable("p", 10, Ack(10, 1));
+  EXPECT_TRUE(waited.has_value()) << "the resend waiting here keeps its place";
   EXPECT_EQ(*reg.Admit("p", 15, "db15"), Kind::kResend);
   std::optional<v1::BatchAck> got;
   reg.WhenDurable("p", 15, [&](const v1::BatchAck& ack) { got = ack; });
