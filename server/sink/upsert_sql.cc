@@ -102,7 +102,8 @@ std::string UpsertSql(bool update_on_conflict, StagedRows rows) {
       "NULLIF(product_category, ''), price_cents::numeric / 100, quantity, "
       "price_cents::numeric * quantity / 100, ts, (ts AT TIME ZONE 'UTC')::date, "
       "NULLIF(session_id, ''), NULLIF(device_type, ''), source, $1, NULLIF(producer, ''), "
-      "NULLIF(producer_seq, 0) FROM src ",
+      // A stream row keeps its sequence, 0 included (a producer may start there); a file's is NULL.
+      "CASE WHEN producer <> '' THEN producer_seq END FROM src ",
       conflict, ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up");
 }
 
