@@ -32,6 +32,8 @@
 #   INGEST_CLUSTER_DRAIN_GRACE  each server's --drain-grace (default 3s: above HAProxy's ~1.5 s
 #                               to mark a NOT_SERVING server DOWN)
 #   INGEST_CLUSTER_SERVER_OPTS  more ingest-server options for every server, e.g. "--trigger 1s"
+#   INGEST_CLUSTER_READY_SECONDS  how long start and start-server wait for a server to listen
+#                               (default 120; a restarted server first commits what its log holds)
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
@@ -80,8 +82,9 @@ ready_addr() { sed -n "s/^$2=//p" "$(server_dir "$1")/ready" 2>/dev/null || true
 # The database and PGPASSFILE of the servers: INGEST_CLUSTER_DSN, or the demo's PostgreSQL.
 # Kept in $DIR/env for later start-server calls.
 prepare_database() {
-  local dsn="${INGEST_CLUSTER_DSN:-}"
+  local dsn="${INGEST_CLUSTER_DSN:-}" demo=no
   if [[ -z "$dsn" ]]; then
+    demo=yes
     scripts/pg.sh start
     eval "$(scripts/pg.sh env)"
     export PGPASSFILE
@@ -89,7 +92,7 @@ prepare_database() {
       die "could not migrate the schema as $INGEST_OWNER_DSN"
     dsn="$INGEST_DB_DSN"
   fi
-  printf 'CLUSTER_DSN=%q\nCLUSTER_PGPASSFILE=%q\n' "$dsn" "${PGPASSFILE:-}" >"$DIR/env"
+  printf 'CLUSTER_DSN=%q\nCLUSTER_PGPASSFILE=%q\nCLUSTER_DEMO_PG=%q\n' "$dsn" "${PGPASSFILE:-}" "$demo" >"$DIR/env"
 }
 
 load_database() {
@@ -117,17 +120,22 @@ launch_server() {
   echo $! >"$sdir/pid"
 }
 
-# wait_ready I: until server I wrote its ready file (60 s at most); fails when it exits first.
+# wait_ready I: until server I wrote its ready file (INGEST_CLUSTER_READY_SECONDS at most, default
+# 120: a server listens only once it has written what its log holds); fails when it exits first.
 wait_ready() {
-  local i="$1" sdir pid deadline=$((SECONDS + 60))
+  local i="$1" sdir pid limit="${INGEST_CLUSTER_READY_SECONDS:-120}" deadline
   sdir="$(server_dir "$i")"
   pid="$(cat "$sdir/pid")"
+  deadline=$((SECONDS + limit))
   until [[ -s "$sdir/ready" ]]; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 20 "$sdir/server.log" >&2
       die "server $i exited during start-up (log $sdir/server.log, tail above)"
     fi
-    ((SECONDS < deadline)) || die "server $i not ready within 60 s (log $sdir/server.log)"
+    if ((SECONDS >= deadline)); then
+      tail -n 5 "$sdir/server.log" >&2
+      die "server $i (pid $pid) not listening after $limit s; it keeps running (still writing what its log holds? tail of $sdir/server.log above); scripts/cluster.sh status shows when it serves"
+    fi
     sleep 0.1
   done
 }
@@ -266,7 +274,9 @@ cmd_stop() {
   done
   ((${#stopping[@]} > 0)) || echo "cluster: no server is running in $DIR"
   stop_haproxy
-  [[ -n "${INGEST_CLUSTER_DSN:-}" ]] || echo "cluster: the demo's PostgreSQL keeps running (scripts/pg.sh stop)"
+  if grep -q '^CLUSTER_DEMO_PG=yes' "$DIR/env" 2>/dev/null; then
+    echo "cluster: the demo's PostgreSQL keeps running (scripts/pg.sh stop)"
+  fi
 }
 
 # server_health ADMIN: SERVING, NOT_SERVING or unreachable.
@@ -347,6 +357,6 @@ case "${1:-}" in
   kill) cmd_kill "${2:-}" ;;
   drain) cmd_drain "${2:-}" "${3:-}" ;;
   start-server) shift; cmd_start_server "$@" ;;
-  -h | --help | help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h | --help | help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) usage ;;
 esac
