@@ -191,6 +191,7 @@ write_config() {
     servers+="    server cluster-$i $(ready_addr "$i" ingest)"$'\n'
   done
   awk -v front="127.0.0.1:$FRONT_PORT" -v run="$DIR" -v servers="${servers%$'\n'}" '
+    /^[[:space:]]*#/ { print; next }
     { gsub(/@FRONT@/, front); gsub(/@RUN_DIR@/, run) }
     /^@SERVERS@$/ { print servers; next } { print }' "$TEMPLATE" >"$DIR/haproxy.cfg"
   haproxy -c -q -f "$DIR/haproxy.cfg" || die "HAProxy refuses $DIR/haproxy.cfg (errors above)"
