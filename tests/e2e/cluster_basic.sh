@@ -26,10 +26,12 @@ e2e_log "3 servers behind HAProxy on $FRONT"
 balancer_status() { "$CLUSTER" balancer | awk -v id="$1" '$1 == id { print $2 }'; }
 for i in 1 2 3; do e2e_assert_eq UP "$(balancer_status "cluster-$i")" "HAProxy's status of cluster-$i"; done
 
-# generate NAME PRODUCERS: a continuous load through the balancer, in the background; sets GEN_PID.
+# generate NAME PRODUCERS: a load through the balancer, in the background, until SIGTERM (90 s at
+# most; not under `timeout`, which would pass the generator a second SIGTERM: "stop waiting for
+# acks"); sets GEN_PID.
 generate() {
-  timeout -k 5 120 "$INGEST_GENERATOR" --target "$FRONT" --producer-id "$1" --producers "$2" --events 50 \
-    --continuous --interval 100ms --acked-log "$E2E_TMP/acked-$1.log" --drain-timeout 60s \
+  "$INGEST_GENERATOR" --target "$FRONT" --producer-id "$1" --producers "$2" --events 50 \
+    --continuous --duration 90s --interval 100ms --acked-log "$E2E_TMP/acked-$1.log" --drain-timeout 60s \
     >"$E2E_TMP/$1.out" 2>"$E2E_TMP/$1.err" &
   GEN_PID=$!
   e2e_on_exit "kill $GEN_PID 2>/dev/null"
@@ -52,6 +54,18 @@ e2e_wait_until 6 "HAProxy to mark cluster-1 DOWN after its SIGTERM" down
 # Out of rotation before it stopped: the server is still in its grace, serving.
 kill -0 "$pid1" 2>/dev/null || e2e_fail "cluster-1 exited before HAProxy marked it DOWN"
 e2e_log "ok: HAProxy marked cluster-1 DOWN while it still served ($("$CLUSTER" balancer | tr '\n' ';'))"
+# Its open streams go on through the balancer during the grace: the sum of the durable (so acked)
+# sequences of the producers connected to it still grows.
+durable_on_1() {
+  "$INGEST_ADMIN" --target "$(sed -n 's/^admin=//p' "$INGEST_CLUSTER_DIR/server-1/ready")" producers --json |
+    "$E2E_PYTHON" -c 'import json, sys
+print(sum(int(p["last_durable_sequence"]) for p in json.load(sys.stdin)["producers"] if p.get("connected")))'
+}
+before="$(durable_on_1)"
+sleep 1
+after="$(durable_on_1)"
+((after > before)) || e2e_fail "no batch acked by cluster-1 after it left the rotation (durable sequences $before, then $after)"
+e2e_log "ok: cluster-1's streams went on while it was DOWN in HAProxy (durable sequences $before, 1 s later $after)"
 
 generate late 4
 late=$GEN_PID
