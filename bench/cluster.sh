@@ -12,8 +12,9 @@
 # generators' start until `ingest-admin flush` returned on every server (everything committed);
 # the rows are counted (exit 1 unless every event was committed). Meanwhile the CPU time of
 # PostgreSQL (the postmaster and all its processes, those that ended included), the servers,
-# HAProxy and the generator is read from /proc, as cores busy (CPU seconds / wall seconds): on a
-# small machine they show what the configurations compete for. The configurations run in turn,
+# HAProxy and the generator is read from /proc, as cores busy (CPU seconds / wall seconds), and
+# that of the whole machine (/proc/stat): on a small machine they show what the configurations
+# compete for, and how much other work took. The configurations run in turn,
 # ROUNDS times, raw_sink before each round.
 # Last lines: "cluster: CONFIG E events/s = X × raw_sink (R rows/s)", the mean of the rounds.
 # Appends one row per configuration and round to bench/results/cluster.csv.
@@ -50,6 +51,8 @@ pg_ticks() {
   for kid in $(cat "/proc/$pm/task/$pm/children" 2>/dev/null); do t=$((t + $(cpu_ticks "$kid"))); done
   echo "$t"
 }
+# The machine's busy ticks (user, nice, system, irq, softirq of every core), from /proc/stat.
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 # The servers' and HAProxy's ticks: "SERVERS HAPROXY".
 cluster_ticks() {
   local f s=0
@@ -62,14 +65,14 @@ cores() { awk -v t="$1" -v s="$2" -v hz="$TICKS" 'BEGIN { printf "%.2f", t / hz 
 # run_config KIND N: one measurement; sets RATE, SECS and CPU (PostgreSQL, servers, HAProxy,
 # generator as cores).
 run_config() {
-  local kind="$1" n="$2" dsn target start pg0 pg1 cl0 cl1 gen_cpu i
+  local kind="$1" n="$2" dsn target start pg0 pg1 cl0 cl1 m0 m1 gen_cpu i
   dsn="$(bench_db "cl_${kind}${n}_r$round")"
   rm -rf "$INGEST_CLUSTER_DIR"
   INGEST_CLUSTER_DSN="$dsn" INGEST_CLUSTER_PORT="$(bench_free_port)" scripts/cluster.sh start "$n" \
     >"$BENCH_WORK/cluster-start.log" 2>&1 || { cat "$BENCH_WORK/cluster-start.log" >&2; exit 1; }
   target="$(sed -n 's/^ *bind \([^ ]*\) .*/\1/p' "$INGEST_CLUSTER_DIR/haproxy.cfg")"
   [[ "$kind" == haproxy ]] || target="$(sed -n 's/^ingest=//p' "$INGEST_CLUSTER_DIR/server-1/ready")"
-  pg0="$(pg_ticks)" cl0="$(cluster_ticks)" start=$(bench_now)
+  pg0="$(pg_ticks)" cl0="$(cluster_ticks)" m0="$(machine_ticks)" start=$(bench_now)
   /usr/bin/time -f "%U %S" -o "$BENCH_WORK/gen.time" "$BUILD/generator-client/event-generator" --target "$target" \
     --producers "$PRODUCERS" --events 5000 --batches "$per_producer" --interval 0 --json --log-level warn \
     >"$BENCH_WORK/gen.json" || { echo "bench: event-generator failed ($kind $n)" >&2; exit 1; }
@@ -78,19 +81,19 @@ run_config() {
       flush --timeout 600s >/dev/null
   done
   SECS="$(bench_secs "$start")"
-  pg1="$(pg_ticks)" cl1="$(cluster_ticks)"
+  pg1="$(pg_ticks)" cl1="$(cluster_ticks)" m1="$(machine_ticks)"
   INGEST_CLUSTER_DSN="$dsn" scripts/cluster.sh stop >"$BENCH_WORK/cluster-stop.log" 2>&1
   rows="$(psql -X -tA -d "$dsn" -c "SELECT count(*) FROM user_events")"
   [[ "$rows" == "$total" ]] || { echo "bench: $rows rows committed, expected $total ($kind $n)" >&2; exit 1; }
   bench_drop_db "$dsn"
   RATE="$(bench_div "$rows" "$SECS" 0)"
   gen_cpu="$(awk -v t="$TICKS" '{ printf "%d", ($1 + $2) * t }' "$BENCH_WORK/gen.time")"
-  CPU="$(cores $((pg1 - pg0)) "$SECS") $(cores $((${cl1% *} - ${cl0% *})) "$SECS") $(cores $((${cl1#* } - ${cl0#* })) "$SECS") $(cores "$gen_cpu" "$SECS")"
+  CPU="$(cores $((pg1 - pg0)) "$SECS") $(cores $((${cl1% *} - ${cl0% *})) "$SECS") $(cores $((${cl1#* } - ${cl0#* })) "$SECS") $(cores "$gen_cpu" "$SECS") $(cores $((m1 - m0)) "$SECS")"
 }
 
 echo "cluster: $total events ($PRODUCERS producers x $per_producer batches of 5000), $ROUNDS rounds of:"
 echo "  ${CONFIGS[*]/%/ server(s)}; raw_sink before each round"
-header="date,commit,round,config,servers,balancer,events,producers,seconds,events_per_s,raw_rows_per_s,ratio,pg_cores,servers_cores,haproxy_cores,generator_cores"
+header="date,commit,round,config,servers,balancer,events,producers,seconds,events_per_s,raw_rows_per_s,ratio,pg_cores,servers_cores,haproxy_cores,generator_cores,machine_cores"
 date="$(date -u +%FT%TZ)" commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 declare -A rates ratios
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -105,11 +108,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
     read -r kind n <<<"$config"
     run_config "$kind" "$n"
     ratio="$(bench_div "$RATE" "$RAW_RATE" 2)"
-    read -r c_pg c_srv c_ha c_gen <<<"$CPU"
-    echo "  $kind $n: $RATE events/s ($SECS s) = $ratio × raw_sink; cores busy: PostgreSQL $c_pg, servers $c_srv, HAProxy $c_ha, generator $c_gen"
+    read -r c_pg c_srv c_ha c_gen c_all <<<"$CPU"
+    echo "  $kind $n: $RATE events/s ($SECS s) = $ratio × raw_sink; cores busy: PostgreSQL $c_pg, servers $c_srv, HAProxy $c_ha, generator $c_gen; the machine $c_all of $(nproc)"
     rates[$kind-$n]+=" $RATE" ratios[$kind-$n]+=" $ratio"
     bench_csv_append bench/results/cluster.csv "$header" \
-      "$date,$commit,$round,$kind-$n,$n,$kind,$total,$PRODUCERS,$SECS,$RATE,$RAW_RATE,$ratio,$c_pg,$c_srv,$c_ha,$c_gen"
+      "$date,$commit,$round,$kind-$n,$n,$kind,$total,$PRODUCERS,$SECS,$RATE,$RAW_RATE,$ratio,$c_pg,$c_srv,$c_ha,$c_gen,$c_all"
   done
 done
 # mean DIGITS VALUE...
