@@ -60,7 +60,7 @@ cluster_ticks() {
   echo "$s $(cpu_ticks "$(cat "$INGEST_CLUSTER_DIR/haproxy.pid")")"
 }
 # cores TICKS SECONDS: CPU time as cores busy over SECONDS.
-cores() { awk -v t="$1" -v s="$2" -v hz="$TICKS" 'BEGIN { printf "%.2f", t / hz / s }'; }
+cores() { awk -v t="$1" -v s="$2" -v hz="$TICKS" 'BEGIN { printf "%.3f", t / hz / s }'; }
 
 # run_config KIND N: one measurement; sets RATE, SECS and CPU (PostgreSQL, servers, HAProxy,
 # generator as cores).
