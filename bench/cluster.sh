@@ -15,9 +15,13 @@
 # HAProxy and the generator is read from /proc, as cores busy (CPU seconds / wall seconds), and
 # that of the whole machine (/proc/stat): on a small machine they show what the configurations
 # compete for, and how much other work took. The configurations run in turn,
-# ROUNDS times, raw_sink before each round.
-# Last lines: "cluster: CONFIG E events/s = X × raw_sink (R rows/s)", the mean of the rounds.
-# Appends one row per configuration and round to bench/results/cluster.csv.
+# ROUNDS times, raw_sink before each round. When the test build ingest-server-failpoints exists,
+# each round also measures the ingest path alone (sink_discard: micro-batches dropped as if
+# committed, PostgreSQL out) through HAProxy and straight from the server, where the balancer
+# weighs most: rows `ingest_path-direct-1` and `ingest_path-haproxy-1`, whose ratio is to the
+# direct ingest path, not to raw_sink.
+# Last lines: "cluster: CONFIG E events/s = X × raw_sink", the mean of the rounds, and the ingest
+# path's. Appends one row per configuration and round to bench/results/cluster.csv.
 source "$(dirname "$0")/lib.sh"
 EVENTS="${1:-960000}"
 PRODUCERS="${2:-12}"
@@ -25,6 +29,7 @@ ROUNDS="${3:-2}"
 per_producer=$((EVENTS / PRODUCERS / 5000))
 total=$((per_producer * 5000 * PRODUCERS))
 CONFIGS=("direct 1" "haproxy 1" "haproxy 2" "haproxy 3")
+FAILPOINTS_BIN="$BUILD/tests/testing/ingest-server-failpoints"
 command -v haproxy >/dev/null && command -v socat >/dev/null ||
   { echo "bench: haproxy or socat missing; run scripts/setup-deps.sh" >&2; exit 2; }
 
@@ -91,6 +96,33 @@ run_config() {
   CPU="$(cores $((pg1 - pg0)) "$SECS") $(cores $((${cl1% *} - ${cl0% *})) "$SECS") $(cores $((${cl1#* } - ${cl0#* })) "$SECS") $(cores "$gen_cpu" "$SECS") $(cores $((m1 - m0)) "$SECS")"
 }
 
+# ingest_path: the balancer's cost where it weighs most, without PostgreSQL: one
+# ingest-server-failpoints with sink_discard (micro-batches dropped as if committed), 4 × the
+# events acked through the balancer and straight from the server, in turn; sets IP_DIRECT,
+# IP_HAPROXY (events/s acked) and IP_HAPROXY_CORES.
+ingest_path() {
+  local dsn target front h0 start secs
+  dsn="$(bench_db "cl_ip_r$round")"
+  rm -rf "$INGEST_CLUSTER_DIR"
+  INGEST_SERVER="$FAILPOINTS_BIN" INGEST_FAILPOINTS=sink_discard INGEST_CLUSTER_DSN="$dsn" \
+    INGEST_CLUSTER_PORT="$(bench_free_port)" scripts/cluster.sh start 1 >"$BENCH_WORK/cluster-start.log" 2>&1 ||
+    { cat "$BENCH_WORK/cluster-start.log" >&2; exit 1; }
+  front="$(sed -n 's/^ *bind \([^ ]*\) .*/\1/p' "$INGEST_CLUSTER_DIR/haproxy.cfg")"
+  for target in "$(sed -n 's/^ingest=//p' "$INGEST_CLUSTER_DIR/server-1/ready")" "$front"; do
+    h0="$(cpu_ticks "$(cat "$INGEST_CLUSTER_DIR/haproxy.pid")")" start=$(bench_now)
+    "$BUILD/generator-client/event-generator" --target "$target" --producers "$PRODUCERS" --events 5000 \
+      --batches $((per_producer * 4)) --interval 0 --json --log-level warn >"$BENCH_WORK/gen.json" ||
+      { echo "bench: event-generator failed on the ingest path ($target)" >&2; exit 1; }
+    secs="$(bench_secs "$start")"
+    IP_HAPROXY="$(bench_json "$BENCH_WORK/gen.json" events_per_s)"
+    IP_HAPROXY="${IP_HAPROXY%.*}"
+    [[ "$target" == "$front" ]] || IP_DIRECT="$IP_HAPROXY"
+  done
+  IP_HAPROXY_CORES="$(cores $(($(cpu_ticks "$(cat "$INGEST_CLUSTER_DIR/haproxy.pid")") - h0)) "$secs")"
+  INGEST_CLUSTER_DSN="$dsn" scripts/cluster.sh stop >"$BENCH_WORK/cluster-stop.log" 2>&1
+  bench_drop_db "$dsn"
+}
+
 echo "cluster: $total events ($PRODUCERS producers x $per_producer batches of 5000), $ROUNDS rounds of:"
 echo "  ${CONFIGS[*]/%/ server(s)}; raw_sink before each round"
 header="date,commit,round,config,servers,balancer,events,producers,seconds,events_per_s,raw_rows_per_s,ratio,pg_cores,servers_cores,haproxy_cores,generator_cores,machine_cores"
@@ -114,6 +146,15 @@ for ((round = 1; round <= ROUNDS; round++)); do
     bench_csv_append bench/results/cluster.csv "$header" \
       "$date,$commit,$round,$kind-$n,$n,$kind,$total,$PRODUCERS,$SECS,$RATE,$RAW_RATE,$ratio,$c_pg,$c_srv,$c_ha,$c_gen,$c_all"
   done
+  [[ -x "$FAILPOINTS_BIN" ]] || continue
+  ingest_path
+  ratio="$(bench_div "$IP_HAPROXY" "$IP_DIRECT" 2)"
+  echo "  ingest path (no PostgreSQL): direct $IP_DIRECT events/s acked, through HAProxy $IP_HAPROXY = $ratio × direct; HAProxy $IP_HAPROXY_CORES cores"
+  rates[ingest_path-haproxy-1]+=" $IP_HAPROXY" ratios[ingest_path-haproxy-1]+=" $ratio"
+  bench_csv_append bench/results/cluster.csv "$header" \
+    "$date,$commit,$round,ingest_path-direct-1,1,direct,$((total * 4)),$PRODUCERS,,$IP_DIRECT,,1.00,,,,,"
+  bench_csv_append bench/results/cluster.csv "$header" \
+    "$date,$commit,$round,ingest_path-haproxy-1,1,haproxy,$((total * 4)),$PRODUCERS,,$IP_HAPROXY,,$ratio,,,$IP_HAPROXY_CORES,,"
 done
 # mean DIGITS VALUE...
 mean() {
@@ -126,3 +167,7 @@ for config in "${CONFIGS[@]}"; do
   # shellcheck disable=SC2086 # the runs: one word each
   echo "cluster: $kind-$n $(mean 0 ${rates[$kind-$n]}) events/s = $(mean 2 ${ratios[$kind-$n]}) × raw_sink"
 done
+if [[ -n "${rates[ingest_path-haproxy-1]:-}" ]]; then
+  # shellcheck disable=SC2086 # the runs: one word each
+  echo "cluster: ingest path through HAProxy $(mean 0 ${rates[ingest_path-haproxy-1]}) events/s acked = $(mean 2 ${ratios[ingest_path-haproxy-1]}) × direct"
+fi
