@@ -284,14 +284,20 @@ cmd_stop() {
 server_health() { timeout 5 "$ADMIN" --target "$1" health 2>/dev/null || echo unreachable; }
 
 cmd_status() {
-  local i pid rc=0
+  local i pid n health rc=0
   [[ -f "$DIR/servers" ]] || { echo "cluster: no cluster in $DIR"; return 3; }
+  n="$(cat "$DIR/servers")"
   printf '%-3s %-8s %-11s %-17s %-17s %-17s %s\n' I pid id ingest admin metrics health
   for i in $(server_numbers); do
-    pid="$(server_pid "$i")" || { pid="-" && rc=1; }
+    if pid="$(server_pid "$i")"; then
+      health="$(server_health "$(ready_addr "$i" admin)")"
+    else
+      pid="-" health="stopped"
+      ((i > n)) || rc=1
+    fi
+    ((i <= n)) || health+=" (not one of HAProxy's servers)"
     printf '%-3s %-8s %-11s %-17s %-17s %-17s %s\n' "$i" "$pid" "cluster-$i" "$(ready_addr "$i" ingest)" \
-      "$(ready_addr "$i" admin)" "$(ready_addr "$i" metrics)" \
-      "$([[ $pid == - ]] && echo stopped || server_health "$(ready_addr "$i" admin)")"
+      "$(ready_addr "$i" admin)" "$(ready_addr "$i" metrics)" "$health"
   done
   if ! pid="$(haproxy_pid)"; then
     echo "HAProxy: not running (127.0.0.1:$FRONT_PORT)"
