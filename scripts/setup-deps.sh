@@ -28,6 +28,7 @@ PACKAGES=(
   python3-yaml                # tests/deploy reads the resolved compose file
   clang-format                # tests/structure checks the house style (.clang-format)
   python3-matplotlib          # bench/report draws the plots of docs/performance.md
+  haproxy socat               # scripts/cluster.sh: the load balancer in front of several servers, its stats socket
 )
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
 DOCS_PACKAGES=(graphviz)
