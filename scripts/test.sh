@@ -56,6 +56,13 @@ section() { printf '\n== %s ==\n' "$*"; }
 section "Dependencies"
 bash scripts/setup-deps.sh
 
+section "Docker for the container test"
+# The container test runs docker-compose.yml for real; where no daemon can be started (no root, no
+# kernel support), it is skipped and says why, and every other test still runs.
+if ! bash scripts/setup-deps.sh --docker; then
+  echo "test: no Docker daemon could be started; the container test will be skipped"
+fi
+
 if [[ "${SANITIZE[*]}" == --sanitize=thread ]]; then
   section "Abseil with ThreadSanitizer (.local/tsan/, built once)"
   bash scripts/build-tsan-deps.sh
