@@ -7,9 +7,22 @@ WORKDIR /src
 # The packages first, so that editing a source file does not reinstall them.
 COPY scripts/setup-deps.sh scripts/
 RUN scripts/setup-deps.sh --build-only
-COPY . .
-# build.sh makes the release build (RelWithDebInfo, no tests, no failpoints); strip drops the debug info.
-RUN INGEST_BUILD_DIR=/build scripts/build.sh --target ingest-server event-generator file-bridge ingest-admin \
+# What the four binaries are built from, and nothing else, so that editing a test, a document or
+# a deploy file leaves this stage's layers cached.
+COPY CMakeLists.txt ./
+COPY proto proto
+COPY sql sql
+COPY common common
+COPY server server
+COPY generator-client generator-client
+COPY file-bridge file-bridge
+COPY admin-cli admin-cli
+COPY bench bench
+COPY scripts/build.sh scripts/
+# build.sh makes the release build (RelWithDebInfo's -O2, no tests, no failpoints) of the four
+# binaries alone, on every core; without -g, as the image would strip the debug info anyway (the
+# same machine code, compiled about 20% faster). strip drops the symbol tables.
+RUN INGEST_BUILD_DIR=/build scripts/build.sh --no-debug-info --target ingest-server event-generator file-bridge ingest-admin \
  && mkdir /out \
  && cp /build/server/ingest-server /build/generator-client/event-generator \
        /build/file-bridge/file-bridge /build/admin-cli/ingest-admin /out/ \
