@@ -15,7 +15,7 @@ phase() {
   now="$(date +%s)"
   if [ -n "$PHASE" ]; then
     say "-- $PHASE: $((now - PHASE_START)) s"
-    PHASE_TIMES+=("$(printf '%-40s %5d s' "$PHASE" "$((now - PHASE_START))")")
+    PHASE_TIMES+=("$(printf '%-52s %5d s' "$PHASE" "$((now - PHASE_START))")")
   fi
   PHASE="${1:-}" PHASE_START="$now"
   [ -z "$PHASE" ] || printf '\n== %s ==\n' "$PHASE"
