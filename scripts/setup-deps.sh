@@ -5,7 +5,11 @@
 # PostgreSQL, Python or the deploy tools).
 # --fuzz: what compiling needs, and Clang with libFuzzer for the fuzz targets (bench/fuzz).
 # --docs: just Graphviz (`dot`), which scripts/architecture.sh draws docs/architecture.png with.
+# --docker: the container engine (docker.io), docker-compose and debootstrap (scripts/base-images.sh),
+# then a running Docker daemon: when `docker info` cannot reach one, dockerd is started in the
+# background (log .local/logs/dockerd.log) and waited for, at most 60 s.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
@@ -32,31 +36,64 @@ PACKAGES=(
 )
 FUZZ_PACKAGES=(clang-14 libfuzzer-14-dev)
 DOCS_PACKAGES=(graphviz)
+DOCKER_PACKAGES=(docker.io docker-compose debootstrap iptables)
 case "${1:-}" in
   --build-only) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
   --fuzz) PACKAGES=("${BUILD_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}") ;;
   --docs) PACKAGES=("${DOCS_PACKAGES[@]}") ;;
+  --docker) PACKAGES=("${DOCKER_PACKAGES[@]}") ;;
   "") ;;
-  *) echo "usage: scripts/setup-deps.sh [--build-only | --fuzz | --docs]" >&2; exit 2 ;;
+  *) echo "usage: scripts/setup-deps.sh [--build-only | --fuzz | --docs | --docker]" >&2; exit 2 ;;
 esac
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup-deps: all ${#PACKAGES[@]} packages already installed"
-  exit 0
-fi
-
 SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "setup-deps: need root to install: ${missing[*]}" >&2; exit 1; }
-  SUDO="sudo"
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+install_missing() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup-deps: all ${#PACKAGES[@]} packages already installed"
+    return 0
+  fi
+  if [ -n "$SUDO" ] && ! command -v sudo >/dev/null; then
+    echo "setup-deps: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "setup-deps: done"
+}
+
+# Starts dockerd in the background unless a daemon already answers, and waits for it (bounded).
+# Where the machine has no init system to run docker.io's service, this is what runs it.
+start_docker_daemon() {
+  if docker info >/dev/null 2>&1; then
+    echo "setup-deps: the Docker daemon is running"
+    return 0
+  fi
+  local log=.local/logs/dockerd.log
+  mkdir -p .local/logs
+  echo "setup-deps: starting dockerd (log $log)"
+  $SUDO setsid dockerd >>"$log" 2>&1 </dev/null &
+  local i
+  for i in $(seq 60); do
+    if docker info >/dev/null 2>&1; then
+      echo "setup-deps: the Docker daemon answered after ${i}s"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "setup-deps: dockerd did not answer \`docker info\` within 60 s; last lines of $log:" >&2
+  tail -n 20 "$log" >&2
+  exit 1
+}
+
+install_missing
+if [ "${1:-}" = --docker ]; then
+  start_docker_daemon
 fi
-echo "setup-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "setup-deps: done"

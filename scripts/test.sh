@@ -56,6 +56,26 @@ section() { printf '\n== %s ==\n' "$*"; }
 section "Dependencies"
 bash scripts/setup-deps.sh
 
+section "Docker for the container test"
+# The container test runs docker-compose.yml for real; where no daemon can be started (no root, no
+# kernel support), it is skipped and says why, and every other test still runs.
+# When it is among the tests to run, the base images (scripts/base-images.sh) and the package
+# layers of the Dockerfile are made now, in the background: downloads and unpacking, which cost
+# little CPU beside the build below. The test itself still runs both steps (then finding them
+# made) and compiles the image; each is made only when missing.
+PREP_PID=""
+if ! bash scripts/setup-deps.sh --docker; then
+  echo "test: no Docker daemon could be started; the container test will be skipped"
+elif [[ $# -eq 0 || "$*" == *container* ]]; then
+  echo "test: making the container test's base images and package layers in the background (.local/logs/container-prep.log)"
+  (
+    SECONDS=0
+    bash scripts/base-images.sh && DOCKER_BUILDKIT=0 docker build -q --target runtime-deps . >/dev/null
+    echo "container images prepared in ${SECONDS}s"
+  ) >"$LOGS/container-prep.log" 2>&1 &
+  PREP_PID=$!
+fi
+
 if [[ "${SANITIZE[*]}" == --sanitize=thread ]]; then
   section "Abseil with ThreadSanitizer (.local/tsan/, built once)"
   bash scripts/build-tsan-deps.sh
@@ -70,6 +90,14 @@ if ! INGEST_BUILD_DIR="$BUILD_DIR" bash scripts/build.sh --tests "${SANITIZE[@]}
   exit 1
 fi
 echo "built in ${SECONDS}s"
+if [[ -n "$PREP_PID" ]]; then
+  # Bounded by the steps themselves (debootstrap and apt give up on a dead network).
+  if wait "$PREP_PID"; then
+    tail -n 1 "$LOGS/container-prep.log"
+  else
+    echo "test: preparing the container images failed (.local/logs/container-prep.log); the container test makes them itself"
+  fi
+fi
 
 section "PostgreSQL for the tests"
 # The demo's INGEST_PG_* may be exported in this shell; the test cluster never reuses them.

@@ -21,16 +21,36 @@ python3 -c "import yaml" 2>/dev/null || { echo "compose_test: python3-yaml missi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# 1. The file as docker-compose itself reads it, with and without the monitoring profile.
-for profile in "" monitoring; do
-  args=(-f "$compose" --project-directory "$root")
+# 1. The file as docker-compose itself reads it, alone and with each profile, with the default
+# images and ports and with those a machine without an image registry or with ports taken uses.
+check_config() {
+  local profile="$1" args=(-f "$compose" --project-directory "$root")
   [ -z "$profile" ] || args+=(--profile "$profile")
   if ! docker-compose "${args[@]}" config >"$tmp/config.yml" 2>"$tmp/err"; then
     echo "compose_test: FAIL: docker-compose ${profile:+--profile $profile }config rejects $compose:" >&2
     cat "$tmp/err" >&2
     exit 1
   fi
+}
+for profile in "" monitoring cluster; do
+  POSTGRES_IMAGE=ingest-postgres:local HAPROXY_IMAGE=ingest-haproxy:local INGEST_PORT=51051 \
+    INGEST_CLUSTER_PORT=51061 check_config "$profile"
+  grep -q 'image: ingest-postgres:local' "$tmp/config.yml" && grep -q '127.0.0.1:51061:50051' "$tmp/config.yml" ||
+    { echo "compose_test: FAIL: POSTGRES_IMAGE or INGEST_CLUSTER_PORT does not reach $compose" >&2; exit 1; }
+done
+for profile in "" monitoring cluster; do
+  check_config "$profile"
 done
 
-# 2 and 3. The resolved file (with every profile) against the binaries and the Dockerfile.
+# The cluster profile's servers answer HAProxy's agent checks (--agent-listen); a build without
+# that flag is noted, not failed, until the server has it.
+for binary in "$@"; do
+  if [ "$(basename "$binary")" = ingest-server ] && ! "$binary" --help | grep -q -- --agent-listen; then
+    echo "compose_test: NOTE: $binary has no --agent-listen yet; the cluster profile cannot start with it"
+    export COMPOSE_CHECK_PENDING_FLAGS=--agent-listen
+  fi
+done
+
+# 2 and 3. The resolved file (every service, whatever its profile) against the binaries, the
+# Dockerfile and the HAProxy config.
 python3 "$(dirname "$0")/compose_check.py" "$tmp/config.yml" "$@"

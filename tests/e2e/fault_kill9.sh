@@ -12,7 +12,10 @@ CYCLES="${E2E_KILL_CYCLES:-5}"
 ((CYCLES >= 1 && CYCLES <= 200)) || e2e_fail "E2E_KILL_CYCLES must be 1..200, got $CYCLES"
 E2E_LISTEN="127.0.0.1:$(e2e_free_port)"
 E2E_ADMIN_LISTEN="127.0.0.1:$(e2e_free_port)"
-RUN_SECONDS=$((CYCLES * 3 + 20))
+# The generators must outlast the kill cycles and both failpoint phases (each a drain, a start
+# with recovery and a crash at the 2nd batch write): on a loaded machine those took over 35 s,
+# and a failpoint phase without producers never reaches its batch.
+RUN_SECONDS=$((CYCLES * 3 + 45))
 
 e2e_create_db
 e2e_start_server --ack durable --wal-segment-bytes 1MiB
