@@ -1,8 +1,6 @@
 #!/usr/bin/env python3
 """compose_test.sh's checks of the resolved compose file against the built binaries, the
-Dockerfile and the HAProxy config it mounts. Usage: compose_check.py CONFIG_YML BINARY...
-COMPOSE_CHECK_PENDING_FLAGS: flags (space-separated) that a binary may not list yet; each use is
-printed as a note instead of a failure."""
+Dockerfile and the HAProxy config it mounts. Usage: compose_check.py CONFIG_YML BINARY..."""
 import json, os, re, shlex, subprocess, sys
 import yaml
 
@@ -11,7 +9,6 @@ config = yaml.safe_load(open(config_path))
 services = config["services"]
 built = {os.path.basename(b): b for b in binaries}
 failures = []
-pending = set(os.environ.get("COMPOSE_CHECK_PENDING_FLAGS", "").split())
 
 def fail(msg):
     failures.append(msg)
@@ -100,14 +97,11 @@ for name, svc in ours.items():
                     listening.setdefault(name, {})[port] = host
             if re.search(r"(?<![\w-])" + re.escape(flag) + r"(?![\w-])", helps):
                 continue
-            if flag in pending:
-                print(f"compose_test: NOTE: {name}: {flag} is not in `{exe} --help` of this build (pending)")
-            else:
-                fail(f"{name}: the {what} passes {flag}, which `{exe} --help` does not list")
+            fail(f"{name}: the {what} passes {flag}, which `{exe} --help` does not list")
 
 # HAProxy (the image's config path, as the official image reads it): the ports its frontends
 # bind count as the service's own, and each backend server must be a service listening on the
-# server's port and on its agent-port.
+# server's port (and on its agent-port, if it has one).
 HAPROXY_CFG = "/usr/local/etc/haproxy/haproxy.cfg"
 
 def haproxy_config(svc):

@@ -42,15 +42,6 @@ for profile in "" monitoring cluster; do
   check_config "$profile"
 done
 
-# The cluster profile's servers answer HAProxy's agent checks (--agent-listen); a build without
-# that flag is noted, not failed, until the server has it.
-for binary in "$@"; do
-  if [ "$(basename "$binary")" = ingest-server ] && ! "$binary" --help | grep -q -- --agent-listen; then
-    echo "compose_test: NOTE: $binary has no --agent-listen yet; the cluster profile cannot start with it"
-    export COMPOSE_CHECK_PENDING_FLAGS=--agent-listen
-  fi
-done
-
 # 2 and 3. The resolved file (every service, whatever its profile) against the binaries, the
 # Dockerfile and the HAProxy config.
 python3 "$(dirname "$0")/compose_check.py" "$tmp/config.yml" "$@"

@@ -98,3 +98,16 @@ if bytes.fromhex(binary) != answer(1) or "min-recv" not in expects[1]:
     fail(f"the second expect ({expects[1]}) is not min-recv + the DATA frame of a SERVING answer")
 print("ok: the expect rules match a DATA frame of stream 1 holding a HealthCheckResponse, then SERVING")
 PYEOF
+
+# The compose file's cluster profile (deploy/haproxy/compose.cfg) runs the same health check:
+# every tcp-check line and the check timings as in the template, and haproxy -c accepts it (its
+# servers are compose services, unresolvable here, which HAProxy only warns about).
+compose_cfg="$root/deploy/haproxy/compose.cfg"
+check_lines() { grep -E '^[[:space:]]*(option tcp-check|tcp-check |timeout check|balance )' "$1" | sed 's/^[[:space:]]*//'; }
+timings() { grep -oE 'check inter [0-9a-z]+ fastinter [0-9a-z]+ fall [0-9]+ rise [0-9]+' "$1"; }
+diff <(check_lines "$template") <(check_lines "$compose_cfg") >"$tmp/check.diff" &&
+  diff <(timings "$template") <(timings "$compose_cfg") >>"$tmp/check.diff" ||
+  { echo "FAIL: $compose_cfg's health check differs from $template's:" >&2; cat "$tmp/check.diff" >&2; exit 1; }
+haproxy -c -q -f "$compose_cfg" 2>"$tmp/compose.err" ||
+  { echo "FAIL: haproxy -c refuses $compose_cfg:" >&2; cat "$tmp/compose.err" >&2; exit 1; }
+echo "ok: $compose_cfg has the template's health check and haproxy -c accepts it"
