@@ -5,22 +5,11 @@
 # and exits); the producers go on through the servers left, and server 1's dir is adopted by
 # `ingest-server --adopt`. Every acked event is stored exactly once.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/cluster_lib.sh"
 
-command -v haproxy >/dev/null && command -v socat >/dev/null ||
-  e2e_fail "haproxy or socat not found; run scripts/setup-deps.sh"
-CLUSTER="$INGEST_SOURCE_DIR/scripts/cluster.sh"
-e2e_create_db
-export INGEST_CLUSTER_DIR="$E2E_TMP/cluster" INGEST_CLUSTER_DSN="$E2E_DSN" INGEST_CLUSTER_PORT_BASE=0
 # A 2 s window: server 1 dies holding acked batches it has not committed.
 export INGEST_CLUSTER_DRAIN_GRACE=4s INGEST_CLUSTER_SERVER_OPTS="--trigger 2s"
-INGEST_CLUSTER_PORT="$(e2e_free_port)"
-export INGEST_CLUSTER_PORT
-FRONT="127.0.0.1:$INGEST_CLUSTER_PORT"
-
-e2e_on_exit '"$CLUSTER" stop >>"$E2E_TMP/cluster-stop.log" 2>&1'
-"$CLUSTER" start 3 >"$E2E_TMP/cluster-start.log" 2>&1 ||
-  { cat "$E2E_TMP/cluster-start.log" >&2; e2e_fail "scripts/cluster.sh start 3 failed (output above)"; }
-e2e_log "3 servers behind HAProxy on $FRONT"
+e2e_cluster_start 3
 
 # --interval 250ms keeps each producer's batches within the 1,024 acks PostgreSQL keeps for it, so
 # the last check sees them all; --duration bounds the run, SIGTERM (sent to the generator itself,
