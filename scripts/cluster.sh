@@ -10,12 +10,15 @@
 #   scripts/cluster.sh balancer       HAProxy's view only, a line a server, for scripts:
 #                                     ID STATUS CHECK OPEN_CALLS CALLS_SO_FAR
 #   scripts/cluster.sh kill I         SIGKILL server I (what it acked is in its log; start-server
-#                                     I commits it)
+#                                     I or adopt I commits it)
 #   scripts/cluster.sh drain I [--wait]  SIGTERM server I: it answers NOT_SERVING at once, HAProxy
 #                                     takes it out of rotation, it serves on for --drain-grace,
 #                                     then commits and exits (--wait: until it has exited)
 #   scripts/cluster.sh start-server I [OPTION...]  server I again: same id, ports and checkpoint
 #                                     dir, OPTIONs added to its command line
+#   scripts/cluster.sh adopt I        commit the log of stopped server I (ingest-server --adopt on
+#                                     its checkpoint dir) without starting it, as when its
+#                                     machine is gone but its disk is not
 #
 # Environment:
 #   INGEST_BUILD_DIR            the built binaries (default build); INGEST_SERVER and
@@ -49,7 +52,7 @@ TEMPLATE="deploy/haproxy/cluster.cfg.in"
 BACKEND="ingest_servers"
 
 die() { echo "cluster: $*" >&2; exit 1; }
-usage() { sed -n '7,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '7,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [[ "$FRONT_PORT" =~ ^[0-9]+$ && "$PORT_BASE" =~ ^[0-9]+$ ]] ||
   die "INGEST_CLUSTER_PORT and INGEST_CLUSTER_PORT_BASE must be numbers"
@@ -159,69 +162,10 @@ stopped_line() {
   grep -E 'stopped:|cannot start' "$(server_dir "$1")/server.log" | tail -n 1 | sed 's/^.*\] //' || true
 }
 
-# ---- HAProxy --------------------------------------------------------------------------------
+# ---- HAProxy: haproxy_pid, haproxy_api, balancer_rows, write_config, start_haproxy, stop_haproxy
 
-haproxy_pid() {
-  local pid
-  [[ -f "$DIR/haproxy.pid" ]] || return 1
-  pid="$(cat "$DIR/haproxy.pid")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q haproxy || return 1
-  echo "$pid"
-}
-
-# HAProxy's runtime API: COMMAND's answer.
-haproxy_api() { echo "$1" | socat -t 2 - "UNIX-CONNECT:$DIR/haproxy.sock"; }
-
-# One line a server of the backend: ID STATUS CHECK OPEN_CALLS CALLS_SO_FAR (a status with
-# spaces, "UP 1/2", is written UP_1/2).
-balancer_rows() {
-  haproxy_api "show stat" | awk -F, -v be="$BACKEND" '
-    NR == 1 { sub(/^# /, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
-    $1 == be && $2 != "BACKEND" {
-      s = $col["status"]; gsub(/ /, "_", s)
-      c = $col["check_status"]; gsub(/ /, "_", c)
-      print $2, s, (c == "" ? "-" : c), $col["scur"], $col["stot"] }'
-}
-
-# write_config N: haproxy.cfg from the template, with the servers' ingest addresses.
-write_config() {
-  local i servers=""
-  for ((i = 1; i <= $1; i++)); do
-    servers+="    server cluster-$i $(ready_addr "$i" ingest)"$'\n'
-  done
-  awk -v front="127.0.0.1:$FRONT_PORT" -v run="$DIR" -v servers="${servers%$'\n'}" '
-    /^[[:space:]]*#/ { print; next }
-    { gsub(/@FRONT@/, front); gsub(/@RUN_DIR@/, run) }
-    /^@SERVERS@$/ { print servers; next } { print }' "$TEMPLATE" >"$DIR/haproxy.cfg"
-  haproxy -c -q -f "$DIR/haproxy.cfg" || die "HAProxy refuses $DIR/haproxy.cfg (errors above)"
-}
-
-# start_haproxy N: HAProxy in the foreground of its own session, until it sees N servers UP.
-start_haproxy() {
-  local pid deadline=$((SECONDS + 30)) up=0
-  echo "--- started $(date -u +%FT%TZ) ---" >>"$DIR/haproxy.log"
-  setsid nohup haproxy -db -f "$DIR/haproxy.cfg" >>"$DIR/haproxy.log" 2>&1 </dev/null &
-  pid=$!
-  echo "$pid" >"$DIR/haproxy.pid"
-  while ((up < $1)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 20 "$DIR/haproxy.log" >&2
-      die "HAProxy exited during start-up (is 127.0.0.1:$FRONT_PORT in use? log $DIR/haproxy.log, tail above)"
-    fi
-    ((SECONDS < deadline)) || die "HAProxy sees $up of $1 servers UP after 30 s; see: scripts/cluster.sh status"
-    sleep 0.2
-    up="$(balancer_rows 2>/dev/null | awk '$2 == "UP"' | wc -l)"
-  done
-}
-
-stop_haproxy() {
-  local pid
-  pid="$(haproxy_pid)" || return 0
-  kill -TERM "$pid"
-  wait_exit "$pid" 10
-  echo "HAProxy (pid $pid) stopped"
-}
+# shellcheck source=scripts/cluster-haproxy.sh
+source scripts/cluster-haproxy.sh
 
 # ---- commands -------------------------------------------------------------------------------
 
@@ -324,7 +268,7 @@ cmd_kill() {
   pid="$(server_pid "$i")" || die "server $i is not running"
   kill -KILL "$pid"
   wait_exit "$pid" 10
-  echo "server $i (pid $pid) killed; its log is committed by: scripts/cluster.sh start-server $i"
+  echo "server $i (pid $pid) killed; its log is committed by: scripts/cluster.sh start-server $i (or adopt $i)"
 }
 
 cmd_drain() {
@@ -356,6 +300,15 @@ cmd_start_server() {
     echo "cluster: server $i is not one of HAProxy's servers; it commits its log but gets no calls"
 }
 
+cmd_adopt() {
+  local i
+  i="$(server_number "${1:-}")"
+  need_tools
+  load_database
+  ! server_pid "$i" >/dev/null || die "server $i is running; it commits its own log (drain it first to hand its work over)"
+  "$SERVER" --db "$CLUSTER_DSN" --adopt "$(server_dir "$i")/checkpoints" 2>&1 | tee -a "$(server_dir "$i")/server.log"
+}
+
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   stop) cmd_stop ;;
@@ -364,6 +317,7 @@ case "${1:-}" in
   kill) cmd_kill "${2:-}" ;;
   drain) cmd_drain "${2:-}" "${3:-}" ;;
   start-server) shift; cmd_start_server "$@" ;;
-  -h | --help | help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//' ;;
+  adopt) cmd_adopt "${2:-}" ;;
+  -h | --help | help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) usage ;;
 esac

@@ -60,8 +60,17 @@ e2e_wait_until 60 "all 16 producers committing through cluster-3 after the drain
 e2e_log "ok: cluster-2 drained; every producer goes on through cluster-3"
 
 # Adopt the dead server's dir while the load goes on.
-timeout -k 5 120 "$INGEST_SERVER" --db "$E2E_DSN" --adopt "$INGEST_CLUSTER_DIR/server-1/checkpoints" \
-  >"$E2E_TMP/adopt.out" 2>&1 || { cat "$E2E_TMP/adopt.out" >&2; e2e_fail "--adopt of cluster-1's dir failed"; }
+# A live server's dir cannot be adopted: cluster-3 holds its lock.
+rc=0
+timeout -k 5 60 "$INGEST_SERVER" --db "$E2E_DSN" --adopt "$INGEST_CLUSTER_DIR/server-3/checkpoints" \
+  >"$E2E_TMP/adopt-live.out" 2>&1 || rc=$?
+[[ $rc -ne 0 ]] && grep -q "is in use by another ingest-server (pid $(cat "$INGEST_CLUSTER_DIR/server-3/pid"))" "$E2E_TMP/adopt-live.out" ||
+  e2e_fail "--adopt of live cluster-3's dir was not refused naming its pid (exit $rc): $(cat "$E2E_TMP/adopt-live.out")"
+e2e_log "ok: --adopt of a live server's dir refused: $(grep -m1 "in use" "$E2E_TMP/adopt-live.out")"
+
+# scripts/cluster.sh adopt 1: ingest-server --adopt on cluster-1's checkpoint dir.
+timeout -k 5 120 "$CLUSTER" adopt 1 >"$E2E_TMP/adopt.out" 2>&1 ||
+  { cat "$E2E_TMP/adopt.out" >&2; e2e_fail "--adopt of cluster-1's dir failed"; }
 grep -q "(server id cluster-1): its log is committed" "$E2E_TMP/adopt.out" ||
   e2e_fail "--adopt did not say what it did: $(cat "$E2E_TMP/adopt.out")"
 adopted=$(($(batches_of cluster-1) - before_adoption))
