@@ -10,7 +10,8 @@
 #   scripts/build.sh --no-debug-info
 #                               the release build without -g: the same machine code (GCC's debug
 #                               info never changes it), compiled about 20% faster, for binaries
-#                               that are stripped anyway (the Dockerfile)
+#                               that are stripped anyway (the Dockerfile), and for CI's test
+#                               build (scripts/test.sh with CI=true): --no-debug-info --tests
 #
 # Both treat compiler warnings as errors. Other arguments go to `cmake --build`, e.g.
 # `scripts/build.sh --target ingest-server`. Both builds share the folder: switching only adds or
