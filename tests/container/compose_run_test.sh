@@ -51,7 +51,7 @@ finish() {
   if [ "$rc" -ne 0 ]; then
     dump_logs postgres migrate ingest-server ingest-server-1 haproxy
   fi
-  if ! readme_lines | grep -Fxq -- "$DOWN"; then
+  if ! readme_has "$DOWN"; then
     echo "container_test: FAIL: README.md's compose section has no line '$DOWN', which this test runs" >&2
     rc=1
   fi
@@ -148,7 +148,7 @@ cluster_profile() {
 phase "base images (scripts/base-images.sh)"
 readme_run 1200 "scripts/base-images.sh"
 line="export POSTGRES_IMAGE=ingest-postgres:local HAPROXY_IMAGE=ingest-haproxy:local"
-readme_lines | grep -Fxq -- "$line" || die "README.md's compose section has no line '$line'"
+readme_has "$line" || die "README.md's compose section has no line '$line'"
 eval "$line"
 
 phase "image build (docker-compose build)"

@@ -40,11 +40,16 @@ for block in re.findall(r"```sh\n(.*?)```", section, re.S):
 EOF
 }
 
+# readme_has LINE: whether LINE is a line of README's compose section. grep reads to the end (no
+# -q): with -q it could exit at the first match while python still writes, and under pipefail the
+# writer's broken pipe would fail the lookup.
+readme_has() { readme_lines | grep -Fx -- "$1" >/dev/null; }
+
 # readme_run SECONDS LINE: runs LINE in the checkout, bounded, once it is checked to be a line of
 # README's compose section, so the README says exactly what this test runs.
 readme_run() {
   local seconds="$1" line="$2"
-  readme_lines | grep -Fxq -- "$line" ||
+  readme_has "$line" ||
     die "README.md's compose section has no line '$line', which this test runs; update one of them"
   say "\$ $line"
   (cd "$ROOT" && timeout --kill-after=10 "$seconds" bash -c "$line") ||
