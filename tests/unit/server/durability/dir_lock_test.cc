@@ -9,29 +9,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "tests/unit/server/durability/wal/wal_test_util.h"
+
 namespace ingest::server {
 namespace {
 
-namespace fs = std::filesystem;
+using ::ingest::server::testing::TempDir;
 using ::testing::HasSubstr;
 
 class DirLockTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = (fs::temp_directory_path() / ("dir_lock_test_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string dir_;
+  TempDir tmp_;  // removed with everything in it after each test
+  const std::string dir_ = tmp_.path();
 };
 
 TEST_F(DirLockTest, ASecondLockOnAHeldDirectoryIsRefusedNamingTheDirectoryAndThePid) {

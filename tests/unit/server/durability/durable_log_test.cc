@@ -13,21 +13,18 @@
 #include "common/time_text.h"
 #include "server/durability/wal_record.h"
 #include "server/intake/batch_intake.h"
+#include "tests/unit/server/durability/wal/wal_test_util.h"
 
 namespace ingest::server {
 namespace {
 
 namespace fs = std::filesystem;
+using ::ingest::server::testing::TempDir;
 
 class DurableLogTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = (fs::temp_directory_path() / ("durable_log_test_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  TempDir tmp_;  // removed with everything in it after each test
+  const std::string dir_ = tmp_.Sub("checkpoints");
 
   std::unique_ptr<DurableLog> Open(RecoveredLog* recovered, std::vector<SealedBatch>* replayed = nullptr) {
     auto log = DurableLog::OpenAndRecover(
@@ -74,8 +71,6 @@ class DurableLogTest : public ::testing::Test {
     b.wal_end = b.WalEnd();
     return b;
   }
-
-  std::string dir_;
 };
 
 TEST_F(DurableLogTest, ReplaysABatchWithOffsetsAndNoCommitAndReturnsTheRestAsTheWindow) {

@@ -4,27 +4,22 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "tests/unit/server/durability/wal/wal_test_util.h"
 
 namespace ingest::server {
 namespace {
 
-namespace fs = std::filesystem;
+using ::ingest::server::testing::TempDir;
 using ::testing::HasSubstr;
 
 class ServerIdTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = (fs::temp_directory_path() / ("server_id_test_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  TempDir tmp_;                                      // removed with everything in it after each test
+  const std::string dir_ = tmp_.Sub("checkpoints");  // made by LoadOrCreateServerId
 
   std::string Stored() const {
     std::ifstream in(dir_ + "/server_id");
@@ -32,8 +27,6 @@ class ServerIdTest : public ::testing::Test {
     std::getline(in, id);
     return id;
   }
-
-  std::string dir_;
 };
 
 TEST_F(ServerIdTest, AFreshDirectoryKeepsTheWantedId) {
