@@ -1,16 +1,10 @@
 # Sourced by scripts/cluster.sh: the HAProxy in front of its servers (config from
 # deploy/haproxy/cluster.cfg.in, start, stop, and its view of the servers through the runtime
-# API). Uses cluster.sh's DIR, FRONT_PORT, TEMPLATE, BACKEND, die, ready_addr and wait_exit.
+# API). Uses cluster.sh's DIR, FRONT_PORT, TEMPLATE, BACKEND, die, ready_addr and wait_exit, and
+# pid_from_file (scripts/process.sh).
 # shellcheck shell=bash
 
-haproxy_pid() {
-  local pid
-  [[ -f "$DIR/haproxy.pid" ]] || return 1
-  pid="$(cat "$DIR/haproxy.pid")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q haproxy || return 1
-  echo "$pid"
-}
+haproxy_pid() { pid_from_file "$DIR/haproxy.pid" haproxy; }
 
 # HAProxy's runtime API: COMMAND's answer.
 haproxy_api() { echo "$1" | socat -t 2 - "UNIX-CONNECT:$DIR/haproxy.sock"; }

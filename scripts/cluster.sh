@@ -58,20 +58,15 @@ usage() { sed -n '7,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
   die "INGEST_CLUSTER_PORT and INGEST_CLUSTER_PORT_BASE must be numbers"
 [[ "$DIR" == /* ]] || DIR="$(pwd)/$DIR"  # the HAProxy config names its socket by this path
 
+# shellcheck source=scripts/process.sh
+source scripts/process.sh
+
 # ---- servers --------------------------------------------------------------------------------
 
 server_dir() { echo "$DIR/server-$1"; }
 
 # The pid of server I when it runs (the pid file names a live ingest-server), else fails.
-server_pid() {
-  local file pid
-  file="$(server_dir "$1")/pid"
-  [[ -f "$file" ]] || return 1
-  pid="$(cat "$file")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ingest-server || return 1
-  echo "$pid"
-}
+server_pid() { pid_from_file "$(server_dir "$1")/pid" ingest-server; }
 
 # The server numbers that have a folder, in order.
 server_numbers() {
@@ -148,11 +143,8 @@ port_of() { ((PORT_BASE == 0)) && echo 0 || echo $((PORT_BASE + 10 * ($1 - 1) + 
 
 # wait_exit PID SECONDS: until PID is gone; SIGKILL after SECONDS.
 wait_exit() {
-  local pid="$1" limit=$(($2 * 10)) i
-  for ((i = 0; i < limit; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
+  local pid="$1"
+  exits_within "$pid" "$2" && return 0
   echo "cluster: pid $pid still running after $2 s; killing it (what it acked is in its log)" >&2
   kill -KILL "$pid" 2>/dev/null || true
 }

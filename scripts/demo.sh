@@ -45,28 +45,20 @@ run_logged() {
   fi
 }
 
-server_pid() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(cat "$PID_FILE")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ingest-server || return 1
-  echo "$pid"
-}
+# shellcheck source=scripts/process.sh
+source scripts/process.sh
+
+server_pid() { pid_from_file "$PID_FILE" ingest-server; }
 
 stop_server() {
-  local pid i
+  local pid
   if ! pid="$(server_pid)"; then
     rm -f "$PID_FILE"
     return 0
   fi
   echo "stopping ingest-server (pid $pid): it commits what it holds, then exits"
   kill -TERM "$pid"
-  for ((i = 0; i < 600; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
+  if ! exits_within "$pid" 60; then
     echo "ingest-server still running after 60 s; killing it (acked events are safe in its log)"
     kill -KILL "$pid"
   fi
