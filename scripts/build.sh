@@ -12,32 +12,40 @@
 #                               info never changes it), compiled about 20% faster, for binaries
 #                               that are stripped anyway (the Dockerfile), and for CI's test
 #                               build (scripts/test.sh with CI=true): --no-debug-info --tests
+#   scripts/build.sh --ccache   compiles through ccache, its cache in .local/ccache (settings:
+#                               scripts/ccache.conf) and every path relative to the checkout
+#                               (CCACHE_BASEDIR), so that the same sources compiled with the same
+#                               flags in another folder find the objects: CI's test build fills it
+#                               (scripts/test.sh with CI=true), and the image's build stage (the
+#                               Dockerfile, in /src) reads it from the build context. For builds
+#                               made once: with relative paths in the compiler's dependency files,
+#                               make's later rebuild checks of the same folder go wrong (ccache
+#                               issue 876), so a developer's build folder goes without it.
 #
-# Both treat compiler warnings as errors. Other arguments go to `cmake --build`, e.g.
-# `scripts/build.sh --target ingest-server`. Both builds share the folder: switching only adds or
-# drops the test targets, nothing is compiled twice.
+# The options come first, in any order. Both builds treat compiler warnings as errors. Other
+# arguments go to `cmake --build`, e.g. `scripts/build.sh --target ingest-server`. The release and
+# test builds share the folder: switching only adds or drops the test targets, nothing is compiled
+# twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # RelWithDebInfo's own flags, written out so that --no-debug-info can leave out -g alone.
 OPT_FLAGS="-O2 -g -DNDEBUG"
-if [[ "${1:-}" == "--no-debug-info" ]]; then
-  OPT_FLAGS="-O2 -DNDEBUG"
-  shift
-fi
 TESTS=OFF
-if [[ "${1:-}" == "--tests" ]]; then
-  TESTS=ON
+SANITIZE=""  # --sanitize=address|thread: a sanitizer build, in its own folder (build-asan, build-tsan)
+CCACHE=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-debug-info) OPT_FLAGS="-O2 -DNDEBUG" ;;
+    --tests) TESTS=ON ;;
+    --sanitize=*) SANITIZE="${1#--sanitize=}"
+      [[ "$SANITIZE" == address || "$SANITIZE" == thread ]] ||
+        { echo "build: --sanitize is address or thread, not '$SANITIZE'" >&2; exit 2; } ;;
+    --ccache) CCACHE=true ;;
+    *) break ;;
+  esac
   shift
-fi
-# --sanitize=address|thread: a sanitizer build, in its own folder (build-asan, build-tsan).
-SANITIZE=""
-if [[ "${1:-}" == --sanitize=* ]]; then
-  SANITIZE="${1#--sanitize=}"
-  shift
-  [[ "$SANITIZE" == address || "$SANITIZE" == thread ]] ||
-    { echo "build: --sanitize is address or thread, not '$SANITIZE'" >&2; exit 2; }
-fi
+done
 default_dir=build
 [[ "$SANITIZE" == address ]] && default_dir=build-asan
 [[ "$SANITIZE" == thread ]] && default_dir=build-tsan
@@ -48,6 +56,21 @@ if [[ "$SANITIZE" == thread ]]; then
   bash scripts/build-tsan-deps.sh
   DEPS=(-Dabsl_DIR="$(pwd)/.local/tsan/abseil/lib/cmake/absl")
 fi
+LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=)  # empty: a folder once built with --ccache goes without
+if $CCACHE; then
+  command -v ccache >/dev/null || { echo "build: --ccache needs ccache (scripts/setup-deps.sh installs it)" >&2; exit 2; }
+  CCACHE_DIR="$(pwd)/.local/ccache"
+  CCACHE_BASEDIR="$(pwd)"
+  export CCACHE_DIR CCACHE_BASEDIR
+  mkdir -p "$CCACHE_DIR"
+  cp scripts/ccache.conf "$CCACHE_DIR/ccache.conf"
+  ccache --zero-stats >/dev/null
+  LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$OPT_FLAGS" \
-  -DINGEST_BUILD_TESTS="$TESTS" -DINGEST_WERROR=ON -DINGEST_SANITIZE="$SANITIZE" "${DEPS[@]}"
+  -DINGEST_BUILD_TESTS="$TESTS" -DINGEST_WERROR=ON -DINGEST_SANITIZE="$SANITIZE" "${DEPS[@]}" "${LAUNCHER[@]}"
 cmake --build "$BUILD_DIR" -j"$(nproc)" "$@"
+if $CCACHE; then
+  ccache --print-stats | awk '/^(direct|preprocessed)_cache_hit/ { hits += $2 } /^cache_miss/ { misses = $2 }
+    END { printf "build: ccache served %d of %d compiles from .local/ccache\n", hits, hits + misses }'
+fi

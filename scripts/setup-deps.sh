@@ -21,6 +21,7 @@ BUILD_PACKAGES=(
   libcli11-dev
   prometheus-cpp-dev
   libtcmalloc-minimal4        # ingest-server's malloc (CMake option INGEST_TCMALLOC)
+  ccache                      # scripts/build.sh --ccache: CI's test build and the image's build stage share compiles
 )
 PACKAGES=(
   "${BUILD_PACKAGES[@]}"
