@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/logging.h"
 
 namespace ingest::server {
 
@@ -47,6 +48,12 @@ void ProducerRegistry::Merge(State& state, ProducerRecord& record) {
 absl::Status ProducerRegistry::Claim(const std::string& producer) {
   if (!claimer_) return EnsureLoaded(producer);
   auto record = claimer_(producer);  // without the lock, as in EnsureLoaded
+  if (record.ok() && record->has_value() && (*record)->taken_elsewhere) {
+    Logger("ingest")->info(
+        "producer '{}' moved here from server '{}', which committed its batches up to {}; its next batch "
+        "may skip ahead past batches still in that server's log",
+        producer, (*record)->taken_from, (*record)->last_sequence);
+  }
   absl::MutexLock lock(&mu_);
   auto it = producers_.find(producer);
   if (!record.ok()) {

@@ -24,6 +24,7 @@ struct ProducerRecord {
   // Set by a claim (EventSink::ClaimProducer): the producer's previous stream was taken by another
   // server, whose log may hold acked batches past last_sequence that are not committed yet.
   bool taken_elsewhere = false;
+  std::string taken_from;  // with taken_elsewhere: the id of the server that had it
 };
 
 }  // namespace ingest::server

@@ -36,6 +36,7 @@ e2e_log "ok: producers per server: $(producers_on cluster-1), $(producers_on clu
 
 # Server 1 dies between two commits: acks sent, batches only in its log.
 sleep 1
+claimed_by_1="$(e2e_sql "SELECT count(*) FROM producers WHERE server_id = 'cluster-1' AND producer_id LIKE 'fo-%'")"
 "$CLUSTER" kill 1 >>"$E2E_TMP/cluster.log"
 killed_at="$(e2e_sql "SELECT now()")"
 before_adoption="$(batches_of cluster-1)"
@@ -47,6 +48,12 @@ all_going() {
     WHERE s LIKE 'fo-%' AND committed_at > '$killed_at'")" == 16 ]]
 }
 e2e_wait_until 60 "all 16 producers committing through cluster-2 and cluster-3 after the kill" all_going
+# Each of them is logged where it arrived, with the server it came from.
+moved="$(cat "$INGEST_CLUSTER_DIR"/server-{2,3}/server.log |
+  sed -n "s/.*producer '\(fo-[0-9]*\)' moved here from server 'cluster-1'.*/\1/p" | sort -u | wc -l)"
+[[ "$moved" == "$claimed_by_1" ]] ||
+  e2e_fail "cluster-2 and cluster-3 logged $moved producers moving from cluster-1, which had $claimed_by_1"
+e2e_log "ok: the $moved producers of cluster-1 logged as moved by the servers they reached"
 
 "$CLUSTER" drain 2 --wait >>"$E2E_TMP/cluster.log" || e2e_fail "draining cluster-2 failed"
 grep -q "stopped: last committed batch" "$INGEST_CLUSTER_DIR/server-2/server.log" ||

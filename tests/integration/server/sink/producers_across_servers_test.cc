@@ -61,6 +61,7 @@ TEST_F(ProducersAcrossServersTest, AClaimSaysWhetherAnotherServerTookTheProducer
   auto by_b = Claim(*b_, "P");
   ASSERT_TRUE(by_b.has_value());
   EXPECT_TRUE(by_b->taken_elsewhere);
+  EXPECT_EQ(by_b->taken_from, "server-a");
   EXPECT_EQ(by_b->last_sequence, 2u);
   ASSERT_EQ(by_b->acks.size(), 2u);
   EXPECT_EQ(by_b->acks[1].sequence, 2u);
@@ -69,12 +70,14 @@ TEST_F(ProducersAcrossServersTest, AClaimSaysWhetherAnotherServerTookTheProducer
   auto by_a = Claim(*a_, "P");
   ASSERT_TRUE(by_a.has_value());
   EXPECT_TRUE(by_a->taken_elsewhere) << "b took it since";
+  EXPECT_EQ(by_a->taken_from, "server-b");
   EXPECT_EQ(Owner("P"), "server-a");
 
   ASSERT_TRUE(Claim(*b_, "P").value_or(ProducerRecord{}).taken_elsewhere);
   auto again = Claim(*b_, "P");
   ASSERT_TRUE(again.has_value());
   EXPECT_FALSE(again->taken_elsewhere) << "b took its previous stream too";
+  EXPECT_EQ(again->taken_from, "");
   EXPECT_EQ(again->last_sequence, 2u);
 
   for (PostgresSink* sink : {a_.get(), b_.get()}) {
