@@ -101,7 +101,8 @@ absl::StatusOr<std::optional<ProducerRecord>> PostgresSink::ReadProducer(const s
         pqxx::work tx(conn);
         auto head = tx.exec_params(
             std::string("SELECT coalesce(last_sequence, 0), last_seen < now() - $2 * interval '1 second', "
-                        "server_id IS NOT NULL AND server_id <> $3, server_id FROM producers WHERE producer_id = $1") +
+                        "server_id IS NOT NULL AND server_id <> $3, server_id FROM producers WHERE "
+                        "producer_id = $1") +
                 (claim ? " FOR UPDATE" : ""),
             producer_id, absl::ToInt64Seconds(options_.producer_ttl), options_.server_id);
         const bool expired = !head.empty() && head[0][1].as<bool>(false);
