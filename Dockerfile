@@ -43,7 +43,9 @@ COPY scripts/build.sh scripts/ccache.conf scripts/
 # The compiler cache that CI's test build leaves in .local/ccache (scripts/build.sh --ccache), when
 # the build context has one: the same sources with the same flags, so the compiles below find
 # their objects there and only the link is left. The glob copies nothing where there is no cache
-# (a fresh checkout: everything is compiled), and the cache stays in this stage, not in the image.
+# (a fresh checkout: everything is compiled); scripts/ccache.conf is the one source COPY needs to
+# exist, and the settings build.sh puts into the cache folder anyway. The cache stays in this
+# stage, not in the image.
 COPY scripts/ccache.conf .local/ccach[e] .local/ccache/
 # build.sh makes the release build (RelWithDebInfo's -O2, no tests, no failpoints) of the four
 # binaries alone, on every core; without -g, as the image would strip the debug info anyway (the
